@@ -1,0 +1,66 @@
+// createDb(url) → Kysely for SQLite (better-sqlite3) or PostgreSQL (pg). The only place that knows the dialect.
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect, CamelCasePlugin, sql } from 'kysely';
+import type { Database } from './schema';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Db {
+  kysely: Kysely<Database>;
+  dialect: Dialect;
+  /** The raw better-sqlite3 handle (SQLite only): for the few hot statements prepared once. */
+  sqlite?: SQLite.Database;
+  /** The raw pg pool (PostgreSQL only). */
+  pool?: pg.Pool;
+  close(): Promise<void>;
+}
+
+export type DB = Kysely<Database>;
+
+// PostgreSQL returns int8 (bigint, count(*)) as strings; our money fits in 2^53, so parse to number.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v)); // numeric (sum() over bigint)
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
+export function sqlitePath(url: string): string {
+  return url.replace(/^sqlite:(\/\/)?/, '');
+}
+
+export interface CreateDbOptions {
+  /** PostgreSQL only: run every statement in this schema (tests isolate themselves this way). */
+  schema?: string;
+  poolSize?: number;
+}
+
+export function createDb(url: string, options: CreateDbOptions = {}): Db {
+  if (isPostgresUrl(url)) {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    });
+    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
+    return { kysely, dialect: 'postgres', pool, close: () => kysely.destroy() };
+  }
+  const file = sqlitePath(url);
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  // Wait for a competing writer (another process, a maintenance script) instead of failing with SQLITE_BUSY.
+  sqlite.pragma('busy_timeout = 5000');
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), plugins: [new CamelCasePlugin()] });
+  return { kysely, dialect: 'sqlite', sqlite, close: () => kysely.destroy() };
+}
+
+/** One database round trip, for the health check. */
+export async function ping(db: DB): Promise<void> {
+  await sql`select 1`.execute(db);
+}

@@ -1,0 +1,18 @@
+import { Migrator, type MigrationResultSet } from 'kysely';
+import type { DB } from './index';
+import { migrations } from './migrations';
+
+/**
+ * Bring the schema up to date. kysely's Migrator takes a lock first (an advisory transaction lock on
+ * PostgreSQL, a lock row on SQLite), so two processes starting at once never both run a migration.
+ */
+export async function migrateToLatest(db: DB): Promise<MigrationResultSet> {
+  const migrator = new Migrator({
+    // The CamelCasePlugin would rename kysely's own bookkeeping columns, so migrate without it.
+    db: db.withoutPlugins(),
+    provider: { getMigrations: async () => migrations },
+  });
+  const result = await migrator.migrateToLatest();
+  if (result.error) throw result.error instanceof Error ? result.error : new Error(String(result.error));
+  return result;
+}

@@ -1,0 +1,121 @@
+import crypto from 'node:crypto';
+import express, { type Express, type Router } from 'express';
+import session from 'express-session';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { csrfSync } from 'csrf-sync';
+import type { AppDeps } from './deps';
+import { allRoutes } from './routes';
+import { isEarlyAccess, type RouteDef } from './http/routes';
+import { DbSessionStore } from './http/session-store';
+import { uiGuard } from './http/auth';
+import { errorHandler, notFoundHandler } from './http/error-handler';
+import { PUBLIC_DIR } from './lib/paths';
+
+export interface App {
+  express: Express;
+  routes: RouteDef[];
+  sessionStore: DbSessionStore;
+}
+
+const BODY_LIMIT = '100kb';
+
+/** Build the whole HTTP app from its dependencies. No module reads process.env: config arrives here. */
+export function createApp(deps: AppDeps): App {
+  const { config, db, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('query parser', 'simple');
+
+  const routes = allRoutes(deps);
+  const sessionStore = new DbSessionStore(db.kysely);
+
+  // Early routes (webhooks, the click redirect, the snippet, public JSON) run before sessions and helmet,
+  // which are the costliest middleware on the hottest paths. They set their own headers.
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const id = crypto.randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+
+  const early = express.Router();
+  for (const r of routes.filter((r) => isEarlyAccess(r.access))) {
+    const parsers = r.access === 'public_api' ? [express.json({ limit: BODY_LIMIT })] : [];
+    early[r.method](r.path, ...parsers, ...r.handlers);
+  }
+  app.use(early);
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+        },
+      },
+      strictTransportSecurity: config.publicUrl.startsWith('https://'),
+    }),
+  );
+  app.use('/static', express.static(PUBLIC_DIR, { maxAge: config.env === 'production' ? '1h' : 0, index: false }));
+
+  const api = apiRouter(deps, routes.filter((r) => r.access === 'api'));
+  if (api) app.use(api);
+
+  // Pages: sessions in the database, a CSRF token per session, form bodies.
+  const ui = express.Router();
+  ui.use(
+    session({
+      name: 'refcut.sid',
+      secret: config.sessionSecret,
+      store: sessionStore,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: config.publicUrl.startsWith('https://'), maxAge: 7 * 86_400_000 },
+    }),
+  );
+  ui.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 200 }));
+  const { csrfSynchronisedProtection, generateToken } = csrfSync({
+    getTokenFromRequest: (req) => (req.body as Record<string, unknown> | undefined)?._csrf as string | undefined ?? (req.headers['x-csrf-token'] as string | undefined),
+  });
+  ui.use((req, res, next) => {
+    // Only mint a token (and so a session) when a page will be rendered or one already exists.
+    if (req.session.csrfToken || req.method === 'GET') res.locals.csrfToken = generateToken(req);
+    next();
+  });
+  ui.use(csrfSynchronisedProtection);
+  for (const r of routes.filter((r) => !isEarlyAccess(r.access) && r.access !== 'api')) {
+    ui[r.method](r.path, uiGuard(db.kysely, r.access), ...r.handlers);
+  }
+  app.use(ui);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return { express: app, routes, sessionStore };
+}
+
+/** API routes are JSON, authenticated by API key; the API issue supplies the key guard. */
+function apiRouter(_deps: AppDeps, routes: RouteDef[]): Router | undefined {
+  if (routes.length === 0) return undefined;
+  const router = express.Router();
+  router.use('/api', express.json({ limit: BODY_LIMIT }));
+  for (const r of routes) router[r.method](r.path, ...r.handlers);
+  return router;
+}

@@ -1,0 +1,106 @@
+// The only module that reads process.env. Everything else receives a frozen Config.
+import { z } from 'zod';
+import fs from 'node:fs';
+
+const DEV_SESSION_SECRET = 'dev-only-session-secret-change-me-0123456789';
+const DEV_STRIPE_KEY = 'sk_test_dev_placeholder';
+const DEV_CLIENT_ID = 'ca_dev_placeholder';
+const DEV_WEBHOOK_SECRET = 'whsec_dev_placeholder';
+
+const url = (name: string) =>
+  z.string().refine((v) => /^https?:\/\/[^\s]+$/.test(v) && URL.canParse(v), `${name} must be an http(s) URL`);
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: url('PUBLIC_URL').optional(),
+  DATABASE_URL: z.string().min(1).default('./data/app.db'),
+  SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_\S+$/, 'STRIPE_SECRET_KEY must look like sk_test_… or sk_live_…').optional(),
+  STRIPE_CLIENT_ID: z.string().regex(/^ca_\S+$/, 'STRIPE_CLIENT_ID must look like ca_…').optional(),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .refine((v) => v.split(',').every((s) => /^whsec_\S+$/.test(s.trim())), 'STRIPE_WEBHOOK_SECRET must be whsec_… values separated by commas')
+    .optional(),
+  STRIPE_API_BASE: url('STRIPE_API_BASE').default('https://api.stripe.com'),
+  STRIPE_CONNECT_BASE: url('STRIPE_CONNECT_BASE').default('https://connect.stripe.com'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  TRUST_PROXY: z.string().default('loopback'),
+});
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  publicUrl: string;
+  databaseUrl: string;
+  sessionSecret: string;
+  stripe: {
+    secretKey: string;
+    clientId: string;
+    webhookSecrets: string[];
+    apiBase: string;
+    connectBase: string;
+  };
+  logLevel: string;
+  webConcurrency: number;
+  trustProxy: string;
+  /** Secrets that fell back to development defaults (reported loudly at start-up). */
+  defaultedSecrets: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Parse an environment into a Config. Throws ConfigError with one line per bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const defaulted: string[] = [];
+  const secret = <T extends string>(name: string, value: T | undefined, fallback: string) => {
+    if (value) return value;
+    defaulted.push(name);
+    return fallback;
+  };
+  const config: Config = {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    databaseUrl: e.DATABASE_URL,
+    sessionSecret: secret('SESSION_SECRET', e.SESSION_SECRET, DEV_SESSION_SECRET),
+    stripe: {
+      secretKey: secret('STRIPE_SECRET_KEY', e.STRIPE_SECRET_KEY, DEV_STRIPE_KEY),
+      clientId: secret('STRIPE_CLIENT_ID', e.STRIPE_CLIENT_ID, DEV_CLIENT_ID),
+      webhookSecrets: secret('STRIPE_WEBHOOK_SECRET', e.STRIPE_WEBHOOK_SECRET, DEV_WEBHOOK_SECRET)
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+      apiBase: e.STRIPE_API_BASE.replace(/\/+$/, ''),
+      connectBase: e.STRIPE_CONNECT_BASE.replace(/\/+$/, ''),
+    },
+    logLevel: e.LOG_LEVEL,
+    webConcurrency: e.WEB_CONCURRENCY,
+    trustProxy: e.TRUST_PROXY,
+    defaultedSecrets: defaulted,
+  };
+  if (config.env === 'production' && defaulted.length > 0) {
+    throw new ConfigError(defaulted.map((name) => `${name}: required when NODE_ENV=production`));
+  }
+  return Object.freeze(config);
+}
+
+/** Read `.env` (if present) without overriding variables already set, then parse process.env. */
+export function loadConfig(envFile = '.env'): Config {
+  if (fs.existsSync(envFile)) process.loadEnvFile(envFile);
+  return parseConfig(process.env);
+}

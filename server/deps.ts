@@ -1,0 +1,14 @@
+import type Stripe from 'stripe';
+import type { Db } from '../db';
+import type { Config } from './config';
+import type { Clock } from './lib/clock';
+import type { Logger } from './lib/logger';
+
+/** Everything the app needs from the outside, passed in once (tests pass a temp db, a fake Stripe, a fixed clock). */
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  stripe: Stripe;
+  logger: Logger;
+}

@@ -1,0 +1,17 @@
+import { ping } from '../../db';
+import type { AppDeps } from '../deps';
+import { route, type RouteDef } from '../http/routes';
+
+export function healthRoutes({ db, logger }: AppDeps): RouteDef[] {
+  return [
+    route('get', '/healthz', 'redirect', async (_req, res) => {
+      try {
+        await ping(db.kysely);
+        res.json({ status: 'ok' });
+      } catch (err) {
+        logger.error({ err }, 'health check failed');
+        res.status(503).json({ status: 'unavailable' });
+      }
+    }),
+  ];
+}

@@ -1,0 +1,89 @@
+// Process entry: config → db → migrate → listen (and background jobs).
+import cluster from 'node:cluster';
+import type { Server } from 'node:http';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createDb } from '../db';
+import { migrateToLatest } from '../db/migrate';
+import { createLogger } from './lib/logger';
+import { systemClock } from './lib/clock';
+import { createStripe } from './stripe/client';
+import { createApp } from './app';
+
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+export async function start(config: Config): Promise<{ server: Server; stop: () => Promise<void> }> {
+  const logger = createLogger(config.logLevel);
+  if (config.defaultedSecrets.length > 0) {
+    logger.warn(
+      { variables: config.defaultedSecrets },
+      `!!! Using INSECURE development defaults for ${config.defaultedSecrets.join(', ')}. Set them before exposing this server; NODE_ENV=production refuses to start without them.`,
+    );
+  }
+  const db = createDb(config.databaseUrl);
+  await migrateToLatest(db.kysely);
+  const app = createApp({ db, config, clock: systemClock, stripe: createStripe(config), logger });
+  const sweeper = setInterval(() => void app.sessionStore.sweep().catch((err) => logger.error({ err }, 'session sweep failed')), 15 * 60_000);
+  sweeper.unref();
+
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.express.listen(config.port, config.host, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ port, database: db.dialect }, `Refcut listening on http://localhost:${port} (public URL ${config.publicUrl})`);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      logger.info('shutting down: draining in-flight requests');
+      clearInterval(sweeper);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await db.close();
+      logger.info('stopped');
+    })());
+  return { server, stop };
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  if (config.webConcurrency > 1 && cluster.isPrimary) {
+    // Migrate once in the primary, then fork workers that share the database (and the port).
+    const db = createDb(config.databaseUrl);
+    await migrateToLatest(db.kysely);
+    await db.close();
+    for (let i = 0; i < config.webConcurrency; i++) cluster.fork();
+    cluster.on('exit', (worker, code, signal) => {
+      if (signal !== 'SIGTERM' && code !== 0) console.error(`worker ${worker.process.pid} exited (${signal ?? code}); starting another`), cluster.fork();
+    });
+    const shutdown = () => {
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+    };
+    process.on('SIGTERM', shutdown);
+    process.on('SIGINT', shutdown);
+    return;
+  }
+  const { stop } = await start(config);
+  const onSignal = () => void stop().then(() => process.exit(0), () => process.exit(1));
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
