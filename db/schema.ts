@@ -2,6 +2,9 @@
 // (kysely's CamelCasePlugin converts). Times are ISO 8601 UTC strings; money is integer minor units;
 // booleans are 0/1 integers so both dialects read the same; JSON is stored as text.
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { PartnersTables } from './tables/partners';
+import type { StripeTables } from './tables/stripe';
+import type { ApiTables } from './tables/api';
 
 export type Role = 'owner' | 'admin' | 'read_only';
 
@@ -90,7 +93,8 @@ export interface AuditLogTable {
   createdAt: string;
 }
 
-export interface Database {
+/** Every table: the foundation's below, each feature's in db/tables/<feature>.ts. */
+export interface Database extends PartnersTables, StripeTables, ApiTables {
   merchants: MerchantsTable;
   programSettings: ProgramSettingsTable;
   users: UsersTable;

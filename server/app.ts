@@ -4,8 +4,9 @@ import session from 'express-session';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { csrfSync } from 'csrf-sync';
-import type { AppDeps } from './deps';
-import { allRoutes } from './routes';
+import type { AppContext, AppDeps } from './deps';
+import { allJobs, allRoutes } from './routes';
+import { Jobs } from './jobs';
 import { isEarlyAccess, type RouteDef } from './http/routes';
 import { DbSessionStore } from './http/session-store';
 import { uiGuard } from './http/auth';
@@ -15,6 +16,7 @@ import { PUBLIC_DIR } from './lib/paths';
 export interface App {
   express: Express;
   routes: RouteDef[];
+  jobs: Jobs;
   sessionStore: DbSessionStore;
 }
 
@@ -28,7 +30,10 @@ export function createApp(deps: AppDeps): App {
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
 
-  const routes = allRoutes(deps);
+  const jobs = new Jobs(logger);
+  const ctx: AppContext = { ...deps, jobs };
+  const routes = allRoutes(ctx);
+  jobs.register(...allJobs(ctx));
   const sessionStore = new DbSessionStore(db.kysely);
 
   // Early routes (webhooks, the click redirect, the snippet, public JSON) run before sessions and helmet,
@@ -75,7 +80,7 @@ export function createApp(deps: AppDeps): App {
   );
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: config.env === 'production' ? '1h' : 0, index: false }));
 
-  const api = apiRouter(deps, routes.filter((r) => r.access === 'api'));
+  const api = apiRouter(ctx, routes.filter((r) => r.access === 'api'));
   if (api) app.use(api);
 
   // Pages: sessions in the database, a CSRF token per session, form bodies.
@@ -108,11 +113,11 @@ export function createApp(deps: AppDeps): App {
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
-  return { express: app, routes, sessionStore };
+  return { express: app, routes, jobs, sessionStore };
 }
 
 /** API routes are JSON, authenticated by API key; the API issue supplies the key guard. */
-function apiRouter(_deps: AppDeps, routes: RouteDef[]): Router | undefined {
+function apiRouter(_ctx: AppContext, routes: RouteDef[]): Router | undefined {
   if (routes.length === 0) return undefined;
   const router = express.Router();
   router.use('/api', express.json({ limit: BODY_LIMIT }));

@@ -3,6 +3,7 @@ import type { Db } from '../db';
 import type { Config } from './config';
 import type { Clock } from './lib/clock';
 import type { Logger } from './lib/logger';
+import type { Jobs } from './jobs';
 
 /** Everything the app needs from the outside, passed in once (tests pass a temp db, a fake Stripe, a fixed clock). */
 export interface AppDeps {
@@ -11,4 +12,9 @@ export interface AppDeps {
   clock: Clock;
   stripe: Stripe;
   logger: Logger;
+}
+
+/** What features receive: the dependencies plus the process's background job runner (to kick work). */
+export interface AppContext extends AppDeps {
+  jobs: Jobs;
 }

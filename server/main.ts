@@ -32,6 +32,7 @@ export async function start(config: Config): Promise<{ server: Server; stop: () 
   const db = createDb(config.databaseUrl);
   await migrateToLatest(db.kysely);
   const app = createApp({ db, config, clock: systemClock, stripe: createStripe(config), logger });
+  app.jobs.start();
   const sweeper = setInterval(() => void app.sessionStore.sweep().catch((err) => logger.error({ err }, 'session sweep failed')), 15 * 60_000);
   sweeper.unref();
 
@@ -51,6 +52,7 @@ export async function start(config: Config): Promise<{ server: Server; stop: () 
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await app.jobs.stop();
       await db.close();
       logger.info('stopped');
     })());

@@ -1,9 +1,20 @@
-// The app's route table: every feature's routes, in one list the app mounts and the tests read.
-import type { AppDeps } from './deps';
+// The app's route table and background jobs: every feature's, in one list the app mounts and the tests read.
+import type { AppContext } from './deps';
 import type { RouteDef } from './http/routes';
+import type { Job } from './jobs';
 import { healthRoutes } from './health/routes';
 import { accountRoutes } from './accounts/routes';
+import { partnerRoutes } from './partners/routes';
+import { connectRoutes } from './connect/routes';
+import { stripeRoutes } from './stripe/routes';
+import { stripeJobs } from './stripe/jobs';
+import { apiRoutes } from './api/routes';
+import { outboundJobs } from './outbound/jobs';
 
-export function allRoutes(deps: AppDeps): RouteDef[] {
-  return [...healthRoutes(deps), ...accountRoutes(deps)];
+export function allRoutes(ctx: AppContext): RouteDef[] {
+  return [...healthRoutes(ctx), ...accountRoutes(ctx), ...partnerRoutes(ctx), ...connectRoutes(ctx), ...stripeRoutes(ctx), ...apiRoutes(ctx)];
+}
+
+export function allJobs(ctx: AppContext): Job[] {
+  return [...stripeJobs(ctx), ...outboundJobs(ctx)];
 }

@@ -2,7 +2,13 @@
 // Add a new file named YYYYMMDDNN_topic.ts and one line below; never edit a migration that has shipped.
 import type { Migration } from 'kysely';
 import * as m2026112501 from './2026112501_foundation';
+import * as m2026112502 from './2026112502_partners';
+import * as m2026112503 from './2026112503_stripe';
+import * as m2026112504 from './2026112504_api';
 
 export const migrations: Record<string, Migration> = {
   '2026112501_foundation': m2026112501,
+  '2026112502_partners': m2026112502,
+  '2026112503_stripe': m2026112503,
+  '2026112504_api': m2026112504,
 };

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
-import type { AppDeps } from '../deps';
+import type { AppContext } from '../deps';
 import { route, type RouteDef } from '../http/routes';
 import { merchantAuth } from '../http/auth';
 import { pageContext, setFlash } from '../http/page-context';
@@ -52,7 +52,7 @@ export function settingsToForm(s: ProgramSettings): SettingsValues {
   };
 }
 
-export function accountRoutes(deps: AppDeps): RouteDef[] {
+export function accountRoutes(deps: AppContext): RouteDef[] {
   const db = deps.db.kysely;
   const { clock } = deps;
 

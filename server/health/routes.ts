@@ -1,8 +1,8 @@
 import { ping } from '../../db';
-import type { AppDeps } from '../deps';
+import type { AppContext } from '../deps';
 import { route, type RouteDef } from '../http/routes';
 
-export function healthRoutes({ db, logger }: AppDeps): RouteDef[] {
+export function healthRoutes({ db, logger }: AppContext): RouteDef[] {
   return [
     route('get', '/healthz', 'redirect', async (_req, res) => {
       try {

@@ -116,3 +116,6 @@ export async function signUpMerchant(t: TestApp, overrides: { name?: string; ema
   return { browser: b, email, userId: user.id, merchantId: m.id, publicId: m.publicId };
 }
 export type SignedUpMerchant = Awaited<ReturnType<typeof signUpMerchant>>;
+
+/** Wait until background jobs (webhook processing, deliveries) have nothing left to do. */
+export const settle = (t: TestApp) => t.app.jobs.drain();

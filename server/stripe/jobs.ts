@@ -1,0 +1,6 @@
+import type { AppContext } from '../deps';
+import type { Job } from '../jobs';
+
+export function stripeJobs(_ctx: AppContext): Job[] {
+  return [];
+}
