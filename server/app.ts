@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import express, { type Express, type Router } from 'express';
+import express, { type Express } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
@@ -12,6 +12,7 @@ import { DbSessionStore } from './http/session-store';
 import { uiGuard } from './http/auth';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { PUBLIC_DIR } from './lib/paths';
+import { apiRouter } from './api/router';
 
 export interface App {
   express: Express;
@@ -114,13 +115,4 @@ export function createApp(deps: AppDeps): App {
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return { express: app, routes, jobs, sessionStore };
-}
-
-/** API routes are JSON, authenticated by API key; the API issue supplies the key guard. */
-function apiRouter(_ctx: AppContext, routes: RouteDef[]): Router | undefined {
-  if (routes.length === 0) return undefined;
-  const router = express.Router();
-  router.use('/api', express.json({ limit: BODY_LIMIT }));
-  for (const r of routes) router[r.method](r.path, ...r.handlers);
-  return router;
 }
