@@ -94,6 +94,15 @@ export interface AuditLogTable {
 }
 
 /** Every table: the foundation's below, each feature's in db/tables/<feature>.ts. */
+export interface OutboxEventsTable {
+  id: string; // evt_…
+  merchantId: string;
+  type: string;
+  livemode: number; // 0 | 1
+  data: string; // JSON
+  createdAt: string;
+}
+
 export interface Database extends PartnersTables, StripeTables, ApiTables {
   merchants: MerchantsTable;
   programSettings: ProgramSettingsTable;
@@ -103,6 +112,7 @@ export interface Database extends PartnersTables, StripeTables, ApiTables {
   sessions: SessionsTable;
   rateLimits: RateLimitsTable;
   auditLog: AuditLogTable;
+  outboxEvents: OutboxEventsTable;
 }
 
 export type Merchant = Selectable<MerchantsTable>;
@@ -115,3 +125,4 @@ export type Invite = Selectable<InvitesTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
 // Generated<> is used by tables that add auto-filled columns later.
 export type { Generated };
+export type OutboxEvent = Selectable<OutboxEventsTable>;

@@ -91,11 +91,24 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('audit_log_merchant_idx').on('audit_log').columns(['merchant_id', 'created_at']).execute();
+
+  // Outbox of domain events (partner_application.approved, commission.created, …), written in the same
+  // transaction as the change; the outbound webhooks feature delivers them to merchants' endpoints.
+  await db.schema
+    .createTable('outbox_events')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('merchant_id', 'text', (c) => c.notNull().references('merchants.id').onDelete('cascade'))
+    .addColumn('type', 'text', (c) => c.notNull())
+    .addColumn('livemode', 'integer', (c) => c.notNull())
+    .addColumn('data', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('outbox_events_merchant_idx').on('outbox_events').columns(['merchant_id', 'created_at']).execute();
   void sql;
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['audit_log', 'rate_limits', 'sessions', 'invites', 'memberships', 'users', 'program_settings', 'merchants']) {
+  for (const t of ['outbox_events', 'audit_log', 'rate_limits', 'sessions', 'invites', 'memberships', 'users', 'program_settings', 'merchants']) {
     await db.schema.dropTable(t).execute();
   }
 }
