@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, CamelCasePlugin, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, SqliteDriver, CamelCasePlugin, CompiledQuery, sql, type DatabaseConnection, type Driver } from 'kysely';
 import type { Database } from './schema';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -38,6 +38,25 @@ export interface CreateDbOptions {
   poolSize?: number;
 }
 
+/**
+ * SQLite transactions start with BEGIN IMMEDIATE: the write lock is taken up front, so a competing
+ * writer (another process on the same file) waits out busy_timeout instead of failing with
+ * SQLITE_BUSY when a deferred read transaction tries to become a write.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly database: SQLite.Database) {
+    super({ database });
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver({ database: this.database });
+  }
+}
+
 export function createDb(url: string, options: CreateDbOptions = {}): Db {
   if (isPostgresUrl(url)) {
     const pool = new pg.Pool({
@@ -56,7 +75,7 @@ export function createDb(url: string, options: CreateDbOptions = {}): Db {
   sqlite.pragma('foreign_keys = ON');
   // Wait for a competing writer (another process, a maintenance script) instead of failing with SQLITE_BUSY.
   sqlite.pragma('busy_timeout = 5000');
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), plugins: [new CamelCasePlugin()] });
+  const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(sqlite), plugins: [new CamelCasePlugin()] });
   return { kysely, dialect: 'sqlite', sqlite, close: () => kysely.destroy() };
 }
 

@@ -1,4 +1,4 @@
-import { Migrator, type MigrationResultSet } from 'kysely';
+import { Migrator, PostgresAdapter, sql, type MigrationResultSet } from 'kysely';
 import type { DB } from './index';
 import { migrations } from './migrations';
 
@@ -7,10 +7,14 @@ import { migrations } from './migrations';
  * PostgreSQL, a lock row on SQLite), so two processes starting at once never both run a migration.
  */
 export async function migrateToLatest(db: DB): Promise<MigrationResultSet> {
+  // kysely looks for its bookkeeping tables in every schema unless told which one: name ours, or another
+  // schema of the same database (a parallel test file, a second program) makes it skip creating them.
+  const schema = db.getExecutor().adapter instanceof PostgresAdapter ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
   const migrator = new Migrator({
     // The CamelCasePlugin would rename kysely's own bookkeeping columns, so migrate without it.
     db: db.withoutPlugins(),
     provider: { getMigrations: async () => migrations },
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const result = await migrator.migrateToLatest();
   if (result.error) throw result.error instanceof Error ? result.error : new Error(String(result.error));

@@ -5,6 +5,10 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { PartnersTables } from './tables/partners';
 import type { StripeTables } from './tables/stripe';
 import type { ApiTables } from './tables/api';
+import type { LedgerTables } from './tables/ledger';
+import type { PayoutsTables } from './tables/payouts';
+import type { ApiSalesTables } from './tables/api-sales';
+import type { AttributionTables } from './tables/attribution';
 
 export type Role = 'owner' | 'admin' | 'read_only';
 
@@ -103,7 +107,7 @@ export interface OutboxEventsTable {
   createdAt: string;
 }
 
-export interface Database extends PartnersTables, StripeTables, ApiTables {
+export interface Database extends PartnersTables, StripeTables, ApiTables, LedgerTables, PayoutsTables, ApiSalesTables, AttributionTables {
   merchants: MerchantsTable;
   programSettings: ProgramSettingsTable;
   users: UsersTable;

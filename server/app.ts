@@ -99,7 +99,11 @@ export function createApp(deps: AppDeps): App {
   );
   ui.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 200 }));
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
-    getTokenFromRequest: (req) => (req.body as Record<string, unknown> | undefined)?._csrf as string | undefined ?? (req.headers['x-csrf-token'] as string | undefined),
+    getTokenFromRequest: (req) =>
+      ((req.body as Record<string, unknown> | undefined)?._csrf as string | undefined) ??
+      (req.headers['x-csrf-token'] as string | undefined) ??
+      // File uploads (multipart) are parsed by their route, after this check: their form carries the token in its action URL.
+      (req.is('multipart/form-data') ? (req.query._csrf as string | undefined) : undefined),
   });
   ui.use((req, res, next) => {
     // Only mint a token (and so a session) when a page will be rendered or one already exists.

@@ -28,6 +28,8 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   TRUST_PROXY: z.string().default('loopback'),
+  API_RATE_LIMIT_GET: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  API_RATE_LIMIT_POST: z.coerce.number().int().min(1).max(1_000_000).default(30),
 });
 
 export interface Config {
@@ -47,6 +49,8 @@ export interface Config {
   logLevel: string;
   webConcurrency: number;
   trustProxy: string;
+  /** REST API requests allowed per API key per minute: reads (GET) and writes (POST/PUT/PATCH/DELETE). */
+  api: { rateLimitGet: number; rateLimitPost: number };
   /** Secrets that fell back to development defaults (reported loudly at start-up). */
   defaultedSecrets: string[];
 }
@@ -91,6 +95,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     webConcurrency: e.WEB_CONCURRENCY,
     trustProxy: e.TRUST_PROXY,
+    api: { rateLimitGet: e.API_RATE_LIMIT_GET, rateLimitPost: e.API_RATE_LIMIT_POST },
     defaultedSecrets: defaulted,
   };
   if (config.env === 'production' && defaulted.length > 0) {

@@ -10,11 +10,20 @@ import { stripeRoutes } from './stripe/routes';
 import { stripeJobs } from './stripe/jobs';
 import { apiRoutes } from './api/routes';
 import { outboundJobs } from './outbound/jobs';
+import { ledgerJobs } from './commissions/jobs';
+import { commissionRoutes } from './commissions/routes';
+import { outboundRoutes } from './outbound/routes';
+import { apiJobs } from './api/jobs';
+import { payoutRoutes } from './payouts/routes';
+import { payoutJobs } from './payouts/jobs';
+import { auditRoutes } from './audit-routes';
+import { attributionRoutes } from './attribution/routes';
+import { attributionJobs } from './attribution/jobs';
 
 export function allRoutes(ctx: AppContext): RouteDef[] {
-  return [...healthRoutes(ctx), ...accountRoutes(ctx), ...partnerRoutes(ctx), ...connectRoutes(ctx), ...stripeRoutes(ctx), ...apiRoutes(ctx)];
+  return [...healthRoutes(ctx), ...accountRoutes(ctx), ...partnerRoutes(ctx), ...connectRoutes(ctx), ...stripeRoutes(ctx), ...commissionRoutes(ctx), ...apiRoutes(ctx), ...outboundRoutes(ctx), ...payoutRoutes(ctx), ...auditRoutes(ctx), ...attributionRoutes(ctx)];
 }
 
 export function allJobs(ctx: AppContext): Job[] {
-  return [...stripeJobs(ctx), ...outboundJobs(ctx)];
+  return [...stripeJobs(ctx), ...outboundJobs(ctx), ...apiJobs(ctx), ...ledgerJobs(ctx), ...payoutJobs(ctx), ...attributionJobs(ctx)];
 }

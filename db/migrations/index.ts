@@ -5,10 +5,18 @@ import * as m2026112501 from './2026112501_foundation';
 import * as m2026112502 from './2026112502_partners';
 import * as m2026112503 from './2026112503_stripe';
 import * as m2026112504 from './2026112504_api';
+import * as m2026112505 from './2026112505_ledger';
+import * as m2026112506 from './2026112506_api_sales';
+import * as m2026112507 from './2026112507_product_rules';
+import * as m2026112508 from './2026112508_payouts';
 
 export const migrations: Record<string, Migration> = {
   '2026112501_foundation': m2026112501,
   '2026112502_partners': m2026112502,
   '2026112503_stripe': m2026112503,
   '2026112504_api': m2026112504,
+  '2026112505_ledger': m2026112505,
+  '2026112506_api_sales': m2026112506,
+  '2026112507_product_rules': m2026112507,
+  '2026112508_payouts': m2026112508,
 };

@@ -17,6 +17,7 @@ import * as service from './service';
 import * as store from './store';
 import { toMajorString } from '../lib/money';
 import type { ProgramSettings } from '../../db/schema';
+import { findActiveConnection } from '../connect/store';
 
 /** Start a fresh session for this user (a new id defeats session fixation). */
 function logIn(req: Request, userId: string, merchantId: string): Promise<void> {
@@ -111,8 +112,9 @@ export function accountRoutes(deps: AppContext): RouteDef[] {
 
     route('get', '/dashboard', 'member', async (req, res) => {
       const auth = merchantAuth(res);
-      const [settings, settingsSaved] = await Promise.all([store.getSettings(db, auth.merchant.id), store.hasAuditEntry(db, auth.merchant.id, 'settings.updated')]);
+      const [settings, settingsSaved, stripeConnection] = await Promise.all([store.getSettings(db, auth.merchant.id), store.hasAuditEntry(db, auth.merchant.id, 'settings.updated'), findActiveConnection(db, auth.merchant.id)]);
       const checklist = [
+        { done: stripeConnection !== undefined, label: 'Connect Stripe', href: '/stripe' },
         { done: settingsSaved, label: 'Set your commission and program settings', href: '/settings' },
         { done: settings.destinationUrl !== null, label: 'Set the destination URL your referral links send visitors to', href: '/settings' },
       ];

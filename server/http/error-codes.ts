@@ -28,4 +28,15 @@ export type ErrorCode =
   | 'stripe_error'
   | 'oauth_state_invalid'
   | 'service_unavailable'
-  | 'internal_error';
+  | 'internal_error'
+  | 'idempotency_key_in_use'
+  | 'slug_taken'
+  | 'signature_invalid'
+  | 'event_not_found'
+  | 'click_not_found'
+  | 'click_expired'
+  | 'duplicate_refund_id'
+  | 'refund_exceeds_sale'
+  | 'payout_not_found'
+  | 'payout_not_processing'
+  | 'exchange_rate_not_found';

@@ -16,7 +16,7 @@ import type { RequestHandler } from 'express';
  */
 export type Access = 'webhook' | 'redirect' | 'public_api' | 'public' | 'member' | 'editor' | 'owner' | 'partner' | 'api';
 
-export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'options';
 
 export interface RouteDef {
   method: Method;

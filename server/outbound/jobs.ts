@@ -1,6 +1,27 @@
 import type { AppContext } from '../deps';
 import type { Job } from '../jobs';
+import { fanOut } from './fanout';
+import { deliverDue } from './deliver';
 
-export function outboundJobs(_ctx: AppContext): Job[] {
-  return [];
+export const FANOUT_JOB = 'outbound.fanout';
+export const DELIVER_JOB = 'outbound.deliver';
+
+/** Outbox events → deliveries → signed POSTs with retries. Both jobs claim their work in the database. */
+export function outboundJobs({ db, clock, logger, jobs }: AppContext): Job[] {
+  return [
+    {
+      name: FANOUT_JOB,
+      intervalMs: 5_000,
+      run: async () => {
+        const { events, deliveries } = await fanOut(db.kysely, clock);
+        if (deliveries > 0) jobs.kick(DELIVER_JOB);
+        return events;
+      },
+    },
+    {
+      name: DELIVER_JOB,
+      intervalMs: 5_000,
+      run: () => deliverDue(db.kysely, clock, logger, { timeoutMs: 10_000, batch: 20 }),
+    },
+  ];
 }

@@ -7,9 +7,11 @@ const NAV: { href: string; label: string }[] = [
   { href: '/applications', label: 'Applications' },
   { href: '/commissions', label: 'Commissions' },
   { href: '/payouts', label: 'Payouts' },
+  { href: '/stripe', label: 'Stripe' },
   { href: '/events', label: 'Events' },
   { href: '/settings', label: 'Settings' },
   { href: '/team', label: 'Team' },
+  { href: '/settings/api-keys', label: 'Developers' },
 ];
 
 export function Layout(props: { ctx: PageContext; title: string; children: ComponentChildren; bare?: boolean }) {

@@ -1,0 +1,51 @@
+import type { DB } from '../../db';
+import type { Clock } from '../lib/clock';
+import { newId } from '../lib/ids';
+import { RETRY_WINDOW_MS } from './backoff';
+import * as store from './store';
+
+/**
+ * Turn new outbox events into one pending delivery per matching endpoint: same merchant, same mode,
+ * subscribed to the type, enabled, and existing when the event happened. Safe to run in several processes
+ * at once: deliveries are unique on (endpoint, event) and the fan-out marker on the event id.
+ * Returns how many events it handled and how many deliveries it created.
+ */
+export async function fanOut(db: DB, clock: Clock, batch = 100): Promise<{ events: number; deliveries: number }> {
+  const events = await store.unfannedEvents(db, batch);
+  if (events.length === 0) return { events: 0, deliveries: 0 };
+  const endpoints = await store.enabledEndpointsOf(db, [...new Set(events.map((e) => e.merchantId))]);
+  const subscribed = endpoints.map((w) => ({ ...w, events: new Set(JSON.parse(w.events) as string[]) }));
+  let created = 0;
+  for (const event of events) {
+    const now = clock.now();
+    const at = now.toISOString();
+    const matching = subscribed.filter(
+      (w) => w.merchantId === event.merchantId && w.livemode === event.livemode && w.events.has(event.type) && w.createdAt <= event.createdAt,
+    );
+    await db.transaction().execute(async (trx) => {
+      await store.insertDeliveries(
+        trx,
+        matching.map((w) => ({
+          id: newId('whd'),
+          merchantId: event.merchantId,
+          endpointId: w.id,
+          eventId: event.id,
+          eventType: event.type,
+          status: 'pending' as const,
+          attempts: 0,
+          nextAttemptAt: at,
+          lockedUntil: null,
+          retryUntil: new Date(now.getTime() + RETRY_WINDOW_MS).toISOString(),
+          lastAttemptAt: null,
+          responseStatus: null,
+          lastError: null,
+          createdAt: at,
+          updatedAt: at,
+        })),
+      );
+      await store.markFannedOut(trx, event.id, matching.length, at);
+    });
+    created += matching.length;
+  }
+  return { events: events.length, deliveries: created };
+}

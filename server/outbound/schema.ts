@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import type { Config } from '../config';
+import type { OutboundEventType } from './record';
+import { endpointUrlProblem } from './url-policy';
+
+export const OUTBOUND_EVENT_TYPES = [
+  'partner_application.approved',
+  'partner_application.rejected',
+  'conversion.created',
+  'commission.created',
+  'commission.reversed',
+  'commission.approved',
+  'payout.paid',
+] as const satisfies readonly OutboundEventType[];
+
+/** A form sends one checkbox value as a string and several as an array. */
+const oneOrMany = (v: unknown) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]);
+
+/** The endpoint form on /settings/webhooks. */
+export const endpointForm = (env: Config['env']) =>
+  z.object({
+    /** Where deliveries are POSTed: https (http only in development and test), no credentials in it. */
+    url: z
+      .string()
+      .trim()
+      .min(1, 'Enter the URL to send events to.')
+      .superRefine((url, ctx) => {
+        const problem = endpointUrlProblem(url, env);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+    /** The event types this endpoint receives; at least one. */
+    events: z.preprocess(oneOrMany, z.array(z.enum(OUTBOUND_EVENT_TYPES, 'Unknown event type.')).min(1, 'Choose at least one event.')),
+    /** live endpoints receive live events, test endpoints test-mode events. */
+    mode: z.enum(['live', 'test'], 'Choose live or test.'),
+  });
+export type EndpointForm = z.infer<ReturnType<typeof endpointForm>>;
