@@ -5,6 +5,7 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, SqliteDriver, CamelCasePlugin, CompiledQuery, sql, type DatabaseConnection, type Driver } from 'kysely';
 import type { Database } from './schema';
+import { registerHot } from './hot';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -65,6 +66,7 @@ export function createDb(url: string, options: CreateDbOptions = {}): Db {
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     });
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
+    registerHot(kysely, { pool });
     return { kysely, dialect: 'postgres', pool, close: () => kysely.destroy() };
   }
   const file = sqlitePath(url);
@@ -76,6 +78,7 @@ export function createDb(url: string, options: CreateDbOptions = {}): Db {
   // Wait for a competing writer (another process, a maintenance script) instead of failing with SQLITE_BUSY.
   sqlite.pragma('busy_timeout = 5000');
   const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(sqlite), plugins: [new CamelCasePlugin()] });
+  registerHot(kysely, { sqlite });
   return { kysely, dialect: 'sqlite', sqlite, close: () => kysely.destroy() };
 }
 

@@ -9,6 +9,8 @@ import type { LedgerTables } from './tables/ledger';
 import type { PayoutsTables } from './tables/payouts';
 import type { ApiSalesTables } from './tables/api-sales';
 import type { AttributionTables } from './tables/attribution';
+import type { PortalTables } from './tables/portal';
+import type { DashboardTables } from './tables/dashboard';
 
 export type Role = 'owner' | 'admin' | 'read_only';
 
@@ -107,7 +109,7 @@ export interface OutboxEventsTable {
   createdAt: string;
 }
 
-export interface Database extends PartnersTables, StripeTables, ApiTables, LedgerTables, PayoutsTables, ApiSalesTables, AttributionTables {
+export interface Database extends PartnersTables, StripeTables, ApiTables, LedgerTables, PayoutsTables, ApiSalesTables, AttributionTables, PortalTables, DashboardTables {
   merchants: MerchantsTable;
   programSettings: ProgramSettingsTable;
   users: UsersTable;

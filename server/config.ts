@@ -30,6 +30,8 @@ const EnvSchema = z.object({
   TRUST_PROXY: z.string().default('loopback'),
   API_RATE_LIMIT_GET: z.coerce.number().int().min(1).max(1_000_000).default(120),
   API_RATE_LIMIT_POST: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  SMTP_URL: z.string().refine((v) => /^smtps?:\/\/[^\s]+$/.test(v) && URL.canParse(v), 'SMTP_URL must look like smtp://user:pass@host:587 or smtps://…').optional(),
+  MAIL_FROM: z.string().trim().min(3).max(200).optional(),
 });
 
 export interface Config {
@@ -51,6 +53,8 @@ export interface Config {
   trustProxy: string;
   /** REST API requests allowed per API key per minute: reads (GET) and writes (POST/PUT/PATCH/DELETE). */
   api: { rateLimitGet: number; rateLimitPost: number };
+  /** Outgoing email: SMTP server (null: emails are logged and shown on the Outbox page instead) and sender. */
+  mail: { smtpUrl: string | null; from: string };
   /** Secrets that fell back to development defaults (reported loudly at start-up). */
   defaultedSecrets: string[];
 }
@@ -96,6 +100,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     webConcurrency: e.WEB_CONCURRENCY,
     trustProxy: e.TRUST_PROXY,
     api: { rateLimitGet: e.API_RATE_LIMIT_GET, rateLimitPost: e.API_RATE_LIMIT_POST },
+    mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM ?? `Refcut <no-reply@${new URL(e.PUBLIC_URL ?? 'http://localhost').hostname}>` },
     defaultedSecrets: defaulted,
   };
   if (config.env === 'production' && defaulted.length > 0) {

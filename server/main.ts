@@ -2,12 +2,12 @@
 import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config';
-import { createDb } from '../db';
+import { createDb, type Db } from '../db';
 import { migrateToLatest } from '../db/migrate';
 import { createLogger } from './lib/logger';
 import { systemClock } from './lib/clock';
 import { createStripe } from './stripe/client';
-import { createApp } from './app';
+import { createApp, type App } from './app';
 
 function readConfig(): Config {
   try {
@@ -21,7 +21,7 @@ function readConfig(): Config {
   }
 }
 
-export async function start(config: Config): Promise<{ server: Server; stop: () => Promise<void> }> {
+export async function start(config: Config): Promise<{ server: Server; stop: () => Promise<void>; app: App; db: Db }> {
   const logger = createLogger(config.logLevel);
   if (config.defaultedSecrets.length > 0) {
     logger.warn(
@@ -56,7 +56,7 @@ export async function start(config: Config): Promise<{ server: Server; stop: () 
       await db.close();
       logger.info('stopped');
     })());
-  return { server, stop };
+  return { server, stop, app, db };
 }
 
 async function main(): Promise<void> {

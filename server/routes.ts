@@ -18,10 +18,11 @@ import { payoutRoutes } from './payouts/routes';
 import { payoutJobs } from './payouts/jobs';
 import { auditRoutes } from './audit-routes';
 import { attributionRoutes } from './attribution/routes';
+import { portalRoutes } from './portal/routes';
 import { attributionJobs } from './attribution/jobs';
 
 export function allRoutes(ctx: AppContext): RouteDef[] {
-  return [...healthRoutes(ctx), ...accountRoutes(ctx), ...partnerRoutes(ctx), ...connectRoutes(ctx), ...stripeRoutes(ctx), ...commissionRoutes(ctx), ...apiRoutes(ctx), ...outboundRoutes(ctx), ...payoutRoutes(ctx), ...auditRoutes(ctx), ...attributionRoutes(ctx)];
+  return [...healthRoutes(ctx), ...accountRoutes(ctx), ...partnerRoutes(ctx), ...connectRoutes(ctx), ...stripeRoutes(ctx), ...commissionRoutes(ctx), ...apiRoutes(ctx), ...outboundRoutes(ctx), ...payoutRoutes(ctx), ...auditRoutes(ctx), ...attributionRoutes(ctx), ...portalRoutes(ctx)];
 }
 
 export function allJobs(ctx: AppContext): Job[] {

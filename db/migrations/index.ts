@@ -9,6 +9,8 @@ import * as m2026112505 from './2026112505_ledger';
 import * as m2026112506 from './2026112506_api_sales';
 import * as m2026112507 from './2026112507_product_rules';
 import * as m2026112508 from './2026112508_payouts';
+import * as m2026112509 from './2026112509_dashboard';
+import * as m2026112510 from './2026112510_portal';
 
 export const migrations: Record<string, Migration> = {
   '2026112501_foundation': m2026112501,
@@ -19,4 +21,6 @@ export const migrations: Record<string, Migration> = {
   '2026112506_api_sales': m2026112506,
   '2026112507_product_rules': m2026112507,
   '2026112508_payouts': m2026112508,
+  '2026112509_dashboard': m2026112509,
+  '2026112510_portal': m2026112510,
 };

@@ -15,6 +15,7 @@ import { applicationEndpoints } from './endpoints/applications';
 import { conversionEndpoints } from './endpoints/conversions';
 import { trackEndpoints } from './endpoints/track';
 import { payoutEndpoints } from '../payouts/api';
+import { portalEndpoints } from '../portal/api';
 
 /** Every route of the API feature: the key settings pages, then the REST API v1 endpoints. */
 export function apiRoutes(ctx: AppContext): RouteDef[] {
@@ -23,7 +24,7 @@ export function apiRoutes(ctx: AppContext): RouteDef[] {
 
 /** REST API v1 endpoints. Adding one is an `apiRoute(...)` in endpoints/<topic>.ts, listed here. */
 export function apiEndpoints(ctx: AppContext): RouteDef[] {
-  return [...programEndpoints(ctx), ...affiliateEndpoints(ctx), ...applicationEndpoints(ctx), ...conversionEndpoints(ctx), ...trackEndpoints(ctx), ...payoutEndpoints(ctx)];
+  return [...programEndpoints(ctx), ...affiliateEndpoints(ctx), ...applicationEndpoints(ctx), ...conversionEndpoints(ctx), ...trackEndpoints(ctx), ...payoutEndpoints(ctx), ...portalEndpoints(ctx)];
 }
 
 function apiKeyPages({ db: { kysely: db }, clock }: AppContext): RouteDef[] {

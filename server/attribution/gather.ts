@@ -5,6 +5,7 @@ import type Stripe from 'stripe';
 import type { HandlerContext } from '../stripe/handlers/types';
 import { referralCandidates, type Sources } from './candidates';
 import { resolveReferral, type Resolution } from './resolve';
+import { dealResolution } from '../portal/deals';
 
 export interface Fetchable {
   subscriptionId?: string | null;
@@ -18,7 +19,7 @@ export interface Fetchable {
 
 export async function resolveFromStripe(
   h: HandlerContext,
-  opts: { at: Date; cookieDays: number; extraKeys: string[]; sources: Sources; fetch: Fetchable; promotionCodeIds?: string[] },
+  opts: { at: Date; cookieDays: number; extraKeys: string[]; sources: Sources; fetch: Fetchable; promotionCodeIds?: string[]; /** A paying customer's email: an accepted deal for it is the last resort. */ deal?: { email: string | null | undefined; livemode: number } },
 ): Promise<Resolution> {
   const sources: Sources = { ...opts.sources };
   let promotionCodeIds = opts.promotionCodeIds ?? [];
@@ -78,5 +79,6 @@ export async function resolveFromStripe(
     if (result.kind === 'partner') break;
     if (await step()) result = await attempt();
   }
+  if (result.kind === 'none' && opts.deal) result = (await dealResolution(h.db, h.merchantId, opts.deal.livemode, opts.deal.email, opts.at, result.tried)) ?? result;
   return result;
 }

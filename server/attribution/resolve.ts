@@ -2,7 +2,7 @@
 // never credited, only named as the reason the sale stayed unattributed.
 import type { DB } from '../../db';
 import type { Partner } from '../../db/tables/partners';
-import type { UnattributedReason } from '../../db/tables/ledger';
+import type { BindingSource, UnattributedReason } from '../../db/tables/ledger';
 import { findClick, findPartner, findPartnerByCodeOrId } from '../partners/store';
 import type { Candidate } from './candidates';
 
@@ -13,7 +13,7 @@ export interface Tried {
 }
 
 export type Resolution =
-  | { kind: 'partner'; partner: Partner; value: string; foundIn: string; clickId: string | null; tried: Tried[] }
+  | { kind: 'partner'; partner: Partner; value: string; foundIn: string; clickId: string | null; tried: Tried[]; /** How a new binding is recorded when not the caller's default (an accepted deal). */ source?: BindingSource }
   | { kind: 'none'; reason: UnattributedReason; tried: Tried[] };
 
 const DAY = 86_400_000;

@@ -70,7 +70,7 @@ export async function applySale(trx: DB, env: SaleEnv, sale: SaleInput, attribut
         clickId: r.clickId,
         referralValue: r.value,
         foundIn: r.foundIn,
-        source: bindingSource,
+        source: r.source ?? bindingSource,
       });
       binding = bound.binding;
       newBinding = bound.created;

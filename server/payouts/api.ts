@@ -4,8 +4,21 @@ import type { AppContext } from '../deps';
 import { AppError } from '../http/errors';
 import { findPartner } from '../partners/store';
 import { apiRoute, type ApiRouteDef } from '../api/api-route';
+import { fromZodError } from '../http/errors';
 import { balancesOf } from './balances';
-import { BalanceResponse } from './schema';
+import { setRate } from './exchange-rates';
+import type { ExchangeRate } from './store';
+import { BalanceResponse, ExchangeRateResponse, RateBody, RateForm } from './schema';
+
+const presentRate = (r: ExchangeRate) => ({
+  id: r.id,
+  fromCurrency: r.fromCurrency,
+  toCurrency: r.toCurrency,
+  effectiveOn: r.effectiveOn,
+  rate: r.rate,
+  createdAt: new Date(r.createdAt).toISOString(),
+  updatedAt: new Date(r.updatedAt).toISOString(),
+});
 
 export function payoutEndpoints(ctx: AppContext): ApiRouteDef[] {
   const db = ctx.db.kysely;
@@ -24,6 +37,20 @@ export function payoutEndpoints(ctx: AppContext): ApiRouteDef[] {
         const partner = await findPartner(db, api.merchantId, params.id);
         if (!partner) throw new AppError(404, 'affiliate_not_found', `No affiliate with the id ${params.id}.`, 'id');
         return { data: await balancesOf(db, api.merchantId, api.livemode ? 1 : 0, partner.id, ctx.clock.now()) };
+      },
+    }),
+    apiRoute(ctx, {
+      method: 'post',
+      path: '/api/v1/exchange-rates',
+      summary: 'Set an exchange rate',
+      description: 'Set the rate of a currency pair from a day on. A second call for the same pair and day replaces the rate. Audited like a change on the rates page.',
+      tags: ['Payouts'],
+      body: RateBody,
+      response: ExchangeRateResponse,
+      handler: async ({ body, api }) => {
+        const parsed = RateForm.safeParse(body);
+        if (!parsed.success) throw fromZodError(parsed.error);
+        return presentRate(await setRate({ db, clock: ctx.clock }, api.merchantId, api.keyId, parsed.data));
       },
     }),
   ];

@@ -106,3 +106,21 @@ export const BalanceResponse = z.object({
   data: z.array(BalanceEntry).describe('One entry per commission currency; empty when the affiliate has earned nothing yet.'),
 });
 export type BalanceResponse = z.infer<typeof BalanceResponse>;
+
+/** POST /api/v1/exchange-rates: the same rules as the rates page. */
+export const RateBody = z.strictObject({
+  fromCurrency: z.string().describe('The commission currency to convert from (ISO 4217, e.g. eur).'),
+  toCurrency: z.string().describe('The payout currency to convert into (ISO 4217, e.g. usd).'),
+  effectiveOn: z.string().describe('First day the rate applies to, YYYY-MM-DD (UTC); it applies until the next entry for the pair.'),
+  rate: z.string().describe('Units of toCurrency per one unit of fromCurrency, as a decimal string ("1.0834"), up to 18 decimals.'),
+});
+
+export const ExchangeRateResponse = z.object({
+  id: z.string().describe('Rate id (fx_…).'),
+  fromCurrency: z.string(),
+  toCurrency: z.string(),
+  effectiveOn: z.string().describe('YYYY-MM-DD (UTC).'),
+  rate: z.string().describe('Decimal string, normalised (no trailing zeros).'),
+  createdAt: z.string().meta({ format: 'date-time' }),
+  updatedAt: z.string().meta({ format: 'date-time' }),
+});

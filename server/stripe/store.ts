@@ -1,5 +1,6 @@
 import type { ExpressionBuilder, Selectable } from 'kysely';
 import type { DB } from '../../db';
+import { hotFor } from '../../db/hot';
 import type { Database } from '../../db/schema';
 import type { StripeEventsTable, StripeEventStatus, StripeSubscriptionsTable } from '../../db/tables/stripe';
 
@@ -8,6 +9,8 @@ export type StoredSubscription = Selectable<StripeSubscriptionsTable>;
 
 /** Store an event unless its id is already there. Returns whether this call stored it. */
 export async function insertEventIfNew(db: DB, row: StoredEvent): Promise<boolean> {
+  const hot = hotFor(db);
+  if (hot) return hot.insertEventIfNew(row);
   const r = await db.insertInto('stripeEvents').values(row).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
   return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
 }

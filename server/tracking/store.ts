@@ -1,9 +1,12 @@
-// The redirect's two statements live here, alone, so a performance pass can swap in prepared statements.
+// The redirect's two statements live here, alone: on the root handle they run as statements prepared
+// once (db/hot.ts); inside a transaction, or where those are unavailable, through kysely.
 import type { DB } from '../../db';
+import { hotFor } from '../../db/hot';
 import type { NewClick } from '../../db/tables/partners';
 
 /** One indexed read (links.slug is unique): the link, its partner's code and status, and the program's site and window. */
 export const findLinkForRedirect = (db: DB, slug: string) =>
+  hotFor(db)?.findLinkForRedirect(slug) ??
   db
     .selectFrom('links')
     .innerJoin('partners', 'partners.id', 'links.partnerId')
@@ -22,7 +25,11 @@ export const findLinkForRedirect = (db: DB, slug: string) =>
     .where('links.slug', '=', slug)
     .executeTakeFirst();
 
-export const insertClick = (db: DB, row: NewClick) => db.insertInto('clicks').values(row).execute();
+export const insertClick = async (db: DB, row: NewClick): Promise<void> => {
+  const hot = hotFor(db);
+  if (hot) return hot.insertClick(row);
+  await db.insertInto('clicks').values(row).execute();
+};
 
 /** A program by its public id, with what the public click endpoint needs. */
 export const findProgram = (db: DB, publicId: string) =>

@@ -6,8 +6,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import crypto from 'node:crypto';
 import type Stripe from 'stripe';
-import { parseParams, str, strList, type Params, type ParamValue } from './params';
+import { parseParams, str, strList, type Params } from './params';
 import { filterList, type StripeObject } from './lists';
+import { allowOnly, apiError, HttpError, oauthError, paginate, send } from './responses';
 
 export type { StripeObject };
 
@@ -76,20 +77,6 @@ const RESOURCES: Record<string, string> = {
   disputes: 'dispute',
   balance_transactions: 'balance_transaction',
 };
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(`fake stripe ${status}`);
-  }
-}
-
-const apiError = (status: number, type: string, message: string, extra: { code?: string; param?: string } = {}) =>
-  new HttpError(status, { error: { type, message, ...extra } });
-const oauthError = (status: number, error: string, description: string) => new HttpError(status, { error, error_description: description });
 
 export class FakeStripe {
   readonly requests: RecordedRequest[] = [];
@@ -339,12 +326,6 @@ export class FakeStripe {
   }
 }
 
-function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Request-Id': `req_${crypto.randomBytes(8).toString('hex')}`, ...headers });
-  res.end(text);
-}
-
 function idOf(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
   if (v && typeof v === 'object' && typeof (v as { id?: unknown }).id === 'string') return (v as { id: string }).id;
@@ -357,33 +338,4 @@ function findById(account: Account, id: string): StripeObject | undefined {
     if (hit) return hit;
   }
   return undefined;
-}
-
-function allowOnly(params: Params, allowed: string[]): void {
-  for (const k of Object.keys(params)) {
-    if (!allowed.includes(k)) throw apiError(400, 'invalid_request_error', `Received unknown parameter: ${k}`, { code: 'parameter_unknown', param: k });
-  }
-}
-
-function paginate(items: StripeObject[], q: Params, url: string): { object: 'list'; data: StripeObject[]; has_more: boolean; url: string } {
-  const limitText = str(q.limit as ParamValue | undefined);
-  const limit = limitText === undefined ? 10 : Number(limitText);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw apiError(400, 'invalid_request_error', 'Invalid integer: limit must be between 1 and 100', { param: 'limit' });
-  const after = str(q.starting_after);
-  const before = str(q.ending_before);
-  let start = 0;
-  let end = items.length;
-  if (after) {
-    const i = items.findIndex((o) => o.id === after);
-    if (i < 0) throw apiError(400, 'invalid_request_error', `No such object: '${after}'`, { param: 'starting_after' });
-    start = i + 1;
-  }
-  if (before) {
-    const i = items.findIndex((o) => o.id === before);
-    if (i < 0) throw apiError(400, 'invalid_request_error', `No such object: '${before}'`, { param: 'ending_before' });
-    end = i;
-    start = Math.max(0, end - limit);
-  }
-  const data = items.slice(start, Math.min(end, start + limit));
-  return { object: 'list', data, has_more: before ? start > 0 : start + limit < end, url };
 }

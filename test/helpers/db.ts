@@ -23,7 +23,7 @@ export async function createTestDb(options: { file?: string } = {}): Promise<Db>
   await admin.query(`create schema ${schema}`);
   await admin.end();
   const db = createDb(url, { schema, poolSize: 5 });
-  await migrateToLatest(db.kysely, schema);
+  await migrateToLatest(db.kysely);
   const close = db.close;
   db.close = async () => {
     await close();

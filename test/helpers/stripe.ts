@@ -13,7 +13,10 @@ export interface StripeTestApp extends TestApp {
 /** A test app whose Stripe SDK talks to a fresh fake Stripe; builders' default `created` follows the fixed clock. */
 export async function buildTestAppWithStripe(options: { env?: Record<string, string>; db?: Db; clock?: FixedClock } = {}): Promise<StripeTestApp> {
   const fake = await FakeStripe.start();
-  const t = await buildTestApp({ ...options, env: { STRIPE_API_BASE: fake.url, STRIPE_CONNECT_BASE: 'https://connect.stripe.test', ...options.env } });
+  const t = await buildTestApp({ ...options, env: { STRIPE_API_BASE: fake.url, STRIPE_CONNECT_BASE: 'https://connect.stripe.test', ...options.env } }).catch(async (err: unknown) => {
+    await fake.close();
+    throw err;
+  });
   setBuilderClock(() => t.clock.now());
   const closeApp = t.close;
   return Object.assign(t, {

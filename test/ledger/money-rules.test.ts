@@ -114,7 +114,7 @@ describe('durations, counted per binding', () => {
       .select(['conversions.periodStart', 'commissions.amount', 'commissions.status'])
       .orderBy('conversions.periodStart')
       .execute();
-    expect(byStart.map((r) => [r.periodStart.slice(0, 19), r.amount, r.status])).toEqual([
+    expect(byStart.map((r) => [r.periodStart!.slice(0, 19), r.amount, r.status])).toEqual([
       ['2026-01-31T00:00:00', 1000, 'approved'],
       ['2026-04-29T23:59:59', 1000, 'approved'],
       ['2026-04-30T00:00:00', 0, 'rejected'],

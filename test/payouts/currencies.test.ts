@@ -1,5 +1,6 @@
 import { build } from '../fake-stripe';
 import { DAY, payoutWorld, type PayoutWorld } from '../helpers/payouts';
+import { apiAs, createApiKey } from '../helpers/api';
 
 let w: PayoutWorld;
 beforeEach(async () => {
@@ -120,5 +121,27 @@ describe('a sale settled in a third currency', () => {
     ]);
     const page = await w.m.browser.agent.get('/payouts/rates?mode=test');
     expect(page.text).toContain('GBP → USD: 1 row');
+  });
+});
+
+describe('exchange rates through the API', () => {
+  it('sets rates with the page’s rules, audited as the key', async () => {
+    const api = apiAs(w.t, await createApiKey(w.m, { mode: 'test' }));
+    const created = await api.post('/api/v1/exchange-rates', { fromCurrency: 'EUR', toCurrency: 'usd', effectiveOn: '2026-11-01', rate: '1.083400' });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({ id: expect.stringMatching(/^fx_/), fromCurrency: 'eur', toCurrency: 'usd', effectiveOn: '2026-11-01', rate: '1.0834', createdAt: '2026-11-25T12:00:00.000Z', updatedAt: '2026-11-25T12:00:00.000Z' });
+    const bad = await api.post('/api/v1/exchange-rates', { fromCurrency: 'eur', toCurrency: 'eur', effectiveOn: '2026-11-01', rate: '1' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ code: 'invalid_request', param: 'toCurrency' });
+    const page = await w.m.browser.agent.get('/payouts/rates?mode=test');
+    expect(page.text).toContain('1.0834');
+    const audit = await w.t.db.kysely.selectFrom('auditLog').select(['actor', 'action']).where('action', '=', 'exchange_rate.set').execute();
+    expect(audit).toEqual([{ actor: expect.stringMatching(/^key_/), action: 'exchange_rate.set' }]);
+
+    // The rate converts a sale that Stripe settled in another currency.
+    await foreignSale(10_000, 'eur', 'eur', null);
+    w.t.clock.advance(31 * DAY);
+    const [payoutId] = await w.run();
+    expect(await payoutOf(payoutId!)).toEqual({ partnerId: w.jane.id, amount: 2167, currency: 'usd' });
   });
 });

@@ -5,6 +5,7 @@ const NAV: { href: string; label: string }[] = [
   { href: '/dashboard', label: 'Overview' },
   { href: '/partners', label: 'Partners' },
   { href: '/applications', label: 'Applications' },
+  { href: '/deals', label: 'Deals' },
   { href: '/commissions', label: 'Commissions' },
   { href: '/payouts', label: 'Payouts' },
   { href: '/stripe', label: 'Stripe' },

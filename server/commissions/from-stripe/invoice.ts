@@ -41,6 +41,7 @@ export async function applyPaidInvoice(h: HandlerContext, event: Stripe.Event, i
       extraKeys: JSON.parse(env.program.extraMetadataKeys) as string[],
       sources: { subscriptionMetadata: invoiceSubscriptionMetadata(invoice) ?? undefined },
       fetch: { sessionBySubscription: subscriptionId, customerId, promotionCodes: () => invoicePromotionCodeIds(h, invoice) },
+      deal: { email: invoice.customer_email, livemode },
     });
     attribution = resolution.kind === 'partner' ? { kind: 'resolved', resolution } : { kind: 'none', reason: resolution.reason, tried: resolution.tried };
   }

@@ -36,6 +36,7 @@ export async function applyCheckoutSession(h: HandlerContext, event: Stripe.Even
       sources: { sessionClientReferenceId: session.client_reference_id, sessionMetadata: session.metadata },
       fetch: { subscriptionId: session.mode === 'subscription' ? subscriptionId : null, paymentIntentId, customerId },
       promotionCodeIds: (session.discounts ?? []).map((d) => idOf(d.promotion_code)).filter((x): x is string => !!x),
+      deal: isSale ? { email: session.customer_details?.email, livemode } : undefined,
     });
     attribution = resolution.kind === 'partner' ? { kind: 'resolved', resolution } : { kind: 'none', reason: resolution.reason, tried: resolution.tried };
   }

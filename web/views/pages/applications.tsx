@@ -3,7 +3,8 @@ import type { PageContext } from '../context';
 import { Csrf } from '../components/form';
 import { safeHref } from '../render';
 import type { Application } from '../../../db/tables/partners';
-import { Pager, STATUS_BADGE, type Paged } from './partners';
+import { STATUS_BADGE } from './partners';
+import { Pager, type Paged } from '../components/pager';
 
 export function ApplicationsPage(props: { ctx: PageContext; list: Paged<Application>; status?: string; canEdit: boolean; applyUrl: string; error?: string }) {
   const { list } = props;

@@ -1,6 +1,6 @@
 import { Layout } from '../layout';
 import type { PageContext } from '../context';
-import { Pager } from './partners';
+import { Pager } from '../components/pager';
 import type { AuditRow } from '../../../server/audit-routes';
 
 type Filters = { action?: string; actor?: string; subject?: string; from?: string; to?: string };

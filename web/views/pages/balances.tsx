@@ -1,6 +1,6 @@
 import { Layout } from '../layout';
 import type { PageContext } from '../context';
-import { Money } from './commissions';
+import { Money } from '../components/money';
 import { PayoutsNav, type Mode } from './payouts';
 import { StatementTable } from './payouts-detail';
 import type { Balance } from '../../../server/payouts/balances';

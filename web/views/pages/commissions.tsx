@@ -1,16 +1,13 @@
 import { Layout } from '../layout';
 import type { PageContext } from '../context';
 import { Csrf } from '../components/form';
-import { Pager } from './partners';
+import { Pager } from '../components/pager';
+import { Money } from '../components/money';
 import { formatMoney } from '../../../server/lib/money';
 import type { CommissionListRow, CommissionStory, UnattributedRow } from '../../../server/commissions/queries';
 import { CommissionActions } from './payouts-commission-actions';
 
 const STATUSES = ['pending', 'approved', 'on_hold', 'paid', 'rejected'] as const;
-
-export function Money(props: { amount: number; currency: string }) {
-  return <span class={props.amount < 0 ? 'negative' : undefined}>{formatMoney(props.amount, props.currency)}</span>;
-}
 
 export function StatusBadge(props: { status: string }) {
   const tone = props.status === 'approved' || props.status === 'paid' ? 'ok' : props.status === 'rejected' ? 'bad' : props.status === 'on_hold' ? 'warn' : '';

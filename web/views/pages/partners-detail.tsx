@@ -83,6 +83,12 @@ export function PartnerDetailPage(props: { ctx: PageContext; detail: PartnerDeta
             <a href={`/partners/${p.id}/edit`}>Edit partner</a>
           </p>
         ) : null}
+        {props.canEdit && (p.status === 'active' || p.status === 'paused') ? (
+          <form method="post" action={`/partners/${p.id}/portal-link`} class="inline">
+            <Csrf token={props.ctx.csrfToken} />
+            <button type="submit">Portal link</button> <small class="muted">A one-time sign-in link to the partner portal, valid 24 hours.</small>
+          </form>
+        ) : null}
         {props.canEdit ? <StatusActions ctx={props.ctx} partner={p} /> : null}
       </section>
 

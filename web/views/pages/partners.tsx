@@ -1,36 +1,9 @@
 import { Layout } from '../layout';
 import type { PageContext } from '../context';
 import type { Partner } from '../../../db/tables/partners';
+import { Pager, type Paged } from '../components/pager';
 
 export const STATUS_BADGE: Record<string, string> = { active: 'badge ok', paused: 'badge warn', banned: 'badge bad', pending: 'badge', approved: 'badge ok', rejected: 'badge bad' };
-
-export interface Paged<T> {
-  data: T[];
-  total: number;
-  page: number;
-  pages: number;
-  limit: number;
-}
-
-/** Previous/next links that keep the current filters. */
-export function Pager(props: { base: string; params: Record<string, string | undefined>; page: number; pages: number; total: number }) {
-  if (props.pages <= 1) return <p class="muted">{props.total} in total</p>;
-  const href = (page: number) => {
-    const q = new URLSearchParams();
-    for (const [k, v] of Object.entries(props.params)) if (v) q.set(k, v);
-    q.set('page', String(page));
-    return `${props.base}?${q.toString()}`;
-  };
-  return (
-    <nav class="pager" aria-label="Pages">
-      {props.page > 1 ? <a href={href(props.page - 1)} rel="prev">← Previous</a> : null}
-      <span class="muted">
-        Page {props.page} of {props.pages} · {props.total} in total
-      </span>
-      {props.page < props.pages ? <a href={href(props.page + 1)} rel="next">Next →</a> : null}
-    </nav>
-  );
-}
 
 export function PartnersListPage(props: { ctx: PageContext; list: Paged<Partner>; search: string; status?: string; canEdit: boolean }) {
   const { list } = props;

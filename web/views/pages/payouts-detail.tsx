@@ -1,7 +1,8 @@
 import { Layout } from '../layout';
 import type { PageContext } from '../context';
 import { Csrf, Field, FormErrors } from '../components/form';
-import { Money, StatusBadge } from './commissions';
+import { StatusBadge } from './commissions';
+import { Money } from '../components/money';
 import type { Statement, PayoutStatement } from '../../../server/payouts/statements';
 
 const SOURCES: Record<string, string> = {

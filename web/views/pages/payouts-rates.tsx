@@ -1,7 +1,7 @@
 import { Layout } from '../layout';
 import type { PageContext } from '../context';
 import { Csrf, Field, FormErrors } from '../components/form';
-import { Money } from './commissions';
+import { Money } from '../components/money';
 import { PayoutsNav, type Mode } from './payouts';
 import type { ExchangeRate } from '../../../server/payouts/store';
 import type { NeedsRate } from '../../../server/payouts/service';

@@ -1,8 +1,9 @@
 import { Layout } from '../layout';
 import type { PageContext } from '../context';
 import { Csrf } from '../components/form';
-import { Money, StatusBadge } from './commissions';
-import { Pager } from './partners';
+import { StatusBadge } from './commissions';
+import { Money } from '../components/money';
+import { Pager } from '../components/pager';
 import { PayoutsNav, type Mode } from './payouts';
 import type { ReviewRow } from '../../../server/payouts/review';
 import { ActionControls } from './payouts-commission-actions';

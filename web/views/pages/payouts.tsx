@@ -1,8 +1,9 @@
 import { Layout } from '../layout';
 import type { PageContext } from '../context';
 import { Csrf } from '../components/form';
-import { Money, StatusBadge } from './commissions';
-import { Pager } from './partners';
+import { StatusBadge } from './commissions';
+import { Money } from '../components/money';
+import { Pager } from '../components/pager';
 import type { RunPlan } from '../../../server/payouts/service';
 import type { PayoutListRow, PayoutRun } from '../../../server/payouts/store';
 
