@@ -122,6 +122,35 @@ function postgresHot(pool: pg.Pool): HotStatements {
   };
 }
 
+/**
+ * The database handle kysely's SQLite driver gets: better-sqlite3 with its statements cached by SQL text.
+ * kysely asks for `prepare(sql)` on every query, and compiling SQL in SQLite costs more than running
+ * most of our indexed queries; a query builder emits the same text for the same query shape, so a small
+ * LRU answers nearly every call. Safe on the one connection: kysely runs one statement at a time on it,
+ * and SQLite re-prepares a cached statement by itself after a schema change.
+ */
+export function statementCache(sqlite: SQLite.Database, max = 500): { prepare(sql: string): SQLite.Statement; close(): void } {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    prepare(text) {
+      let stmt = cache.get(text);
+      if (stmt) {
+        // Most recently used goes last; the first entry is the one to evict.
+        cache.delete(text);
+      } else {
+        stmt = sqlite.prepare(text);
+        if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(text, stmt);
+      return stmt;
+    },
+    close: () => {
+      cache.clear();
+      sqlite.close();
+    },
+  };
+}
+
 const registry = new WeakMap<object, { usable(): boolean; hot: HotStatements }>();
 
 /** Called by createDb: ties the prepared statements to that root kysely instance. */

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, SqliteDriver, CamelCasePlugin, CompiledQuery, sql, type DatabaseConnection, type Driver } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, SqliteDriver, CamelCasePlugin, CompiledQuery, sql, type DatabaseConnection, type Driver, type SqliteDatabase } from 'kysely';
 import type { Database } from './schema';
-import { registerHot } from './hot';
+import { registerHot, statementCache } from './hot';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -50,7 +50,7 @@ class ImmediateSqliteDriver extends SqliteDriver {
   }
 }
 class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(private readonly database: SQLite.Database) {
+  constructor(private readonly database: SqliteDatabase) {
     super({ database });
   }
   override createDriver(): Driver {
@@ -77,7 +77,7 @@ export function createDb(url: string, options: CreateDbOptions = {}): Db {
   sqlite.pragma('foreign_keys = ON');
   // Wait for a competing writer (another process, a maintenance script) instead of failing with SQLITE_BUSY.
   sqlite.pragma('busy_timeout = 5000');
-  const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(sqlite), plugins: [new CamelCasePlugin()] });
+  const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(statementCache(sqlite)), plugins: [new CamelCasePlugin()] });
   registerHot(kysely, { sqlite });
   return { kysely, dialect: 'sqlite', sqlite, close: () => kysely.destroy() };
 }

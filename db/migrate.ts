@@ -16,7 +16,14 @@ export async function migrateToLatest(db: DB): Promise<MigrationResultSet> {
     provider: { getMigrations: async () => migrations },
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const result = await migrator.migrateToLatest();
-  if (result.error) throw result.error instanceof Error ? result.error : new Error(String(result.error));
-  return result;
+  // kysely's introspection reads the catalog of every schema; DDL in another schema meanwhile (a test
+  // file migrating or dropping its own schema on the same database) can fail that read with a missing
+  // schema, table or column: read again.
+  const schemaVanished = (err: unknown) => ['3F000', '42P01', '42703'].includes((err as { code?: string } | undefined)?.code ?? '');
+  for (let attempt = 1; ; attempt++) {
+    const result = await migrator.migrateToLatest().catch((err: unknown) => ({ error: err, results: undefined }) as MigrationResultSet);
+    if (attempt < 5 && schemaVanished(result.error)) continue;
+    if (result.error) throw result.error instanceof Error ? result.error : new Error(String(result.error));
+    return result;
+  }
 }

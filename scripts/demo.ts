@@ -11,7 +11,7 @@ import { createStripe } from '../server/stripe/client';
 import { formatMoney } from '../server/lib/money';
 import { FakeStripe } from '../test/fake-stripe';
 import { startAuthorizePage } from './demo/authorize-page';
-import { DEMO_ACCOUNT } from './demo/cast';
+import { DEALS, DEMO_ACCOUNT } from './demo/cast';
 import { seedDemo, type SeedResult } from './demo/seed';
 
 const DB_FILE = './data/demo.db';
@@ -54,6 +54,13 @@ async function moneySummary(result: SeedResult, db: Parameters<typeof seedDemo>[
   const byCurrency = new Map<string, string[]>();
   for (const r of rows) byCurrency.set(r.currency, [...(byCurrency.get(r.currency) ?? []), `${r.status} ${formatMoney(Number(r.net), r.currency)}`]);
   return [...byCurrency].map(([currency, parts]) => `${currency.toUpperCase()}: ${parts.join(', ')}`);
+}
+
+/** A one-time partner portal link, generated the way the merchant does it: the button on the partner's page. */
+async function portalLink(result: SeedResult, partnerId: string): Promise<string> {
+  const res = await result.client.submit(`/partners/${partnerId}/portal-link`, {}, `/partners/${partnerId}`);
+  const url = /https?:\/\/[^"\s<]+\/enter\?token=[A-Za-z0-9]+/.exec(await res.text())?.[0];
+  return url ?? `(no link: the portal-link page answered ${res.status})`;
 }
 
 async function main(): Promise<void> {
@@ -106,6 +113,8 @@ async function main(): Promise<void> {
     return;
   }
   const money = await moneySummary(result, server.db.kysely);
+  const maya = result.partners.find((p) => p.code === 'maya')!;
+  const portalUrl = await portalLink(result, maya.id);
   const h = result.history;
   console.log(
     [
@@ -116,12 +125,16 @@ async function main(): Promise<void> {
       `  Email     ${result.email}`,
       `  Password  ${result.password}`,
       '',
-      `  ${result.partners.length} partners and ${result.applications} applications waiting, ${result.clicks.toLocaleString('en-US')} clicks over 90 days.`,
+      `  Partner portal as ${maya.name} (one-time link, valid 24 hours; more from any partner's page):`,
+      `  ${portalUrl}`,
+      '',
+      `  ${result.partners.length} partners, ${result.clicks.toLocaleString('en-US')} clicks over 90 days; ${result.applications} applications and ${DEALS.filter((d) => !d.accept).length} registered deals wait for you.`,
       `  ${result.events} signed Stripe events through POST /webhooks/stripe: ${h.referredSales} referred and ${h.unattributedSales} unattributed sales,`,
       `  ${h.subscriptions} subscriptions (${h.trials} in trial) with ${h.renewals} renewals, ${h.cancellations} cancellations, ${h.refunds} refunds, ${h.disputes} disputes, ${h.eurSales} sales in EUR.`,
       `  Commissions (net, by status): ${money.join(' · ')}`,
-      `  ${result.payoutsPaid} payouts were run and paid a month ago; the rest waits on the Payouts page.`,
-      `  Try it: ${config.publicUrl}/r/maya sends a visitor to the example store (node examples/store/server.js).`,
+      `  ${result.payoutsPaid} payouts went out in earlier monthly runs; what is approved since waits on the Payouts page.`,
+      `  Follow a partner link into the example store: REFCUT_PROGRAM_ID=${result.publicId} node examples/store/server.js`,
+      `  then open ${config.publicUrl}/r/maya (the program's destination is http://localhost:4242/).`,
       '',
       'Press Ctrl+C to stop. The next run starts from scratch.',
     ].join('\n'),

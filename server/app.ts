@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
@@ -13,6 +14,8 @@ import { uiGuard } from './http/auth';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { PUBLIC_DIR } from './lib/paths';
 import { apiRouter } from './api/router';
+import { fastRedirect, type TrustFn } from './tracking/fast-redirect';
+import { ipHasher } from './tracking/visitor';
 
 export interface App {
   express: Express;
@@ -39,21 +42,37 @@ export function createApp(deps: AppDeps): App {
 
   // Early routes (webhooks, the click redirect, the snippet, public JSON) run before sessions and helmet,
   // which are the costliest middleware on the hottest paths. They set their own headers.
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req, res) => {
-        const id = crypto.randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+  const httpLog = pinoHttp({
+    logger,
+    genReqId: (req, res) => {
+      const id = crypto.randomUUID();
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+    serializers: {
+      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+  });
+  // A request the redirect's lean path handed back to Express is already logged (it has its id).
+  app.use((req, res, next) => (req.id ? next() : httpLog(req, res, next)));
+
+  // `GET /r/:slug` is answered before Express's own request handling (see server/tracking/fast-redirect.ts).
+  const fast = fastRedirect({
+    db: db.kysely,
+    clock: deps.clock,
+    secure: config.publicUrl.startsWith('https://'),
+    hashIp: ipHasher(config.sessionSecret),
+    trust: () => app.get('trust proxy fn') as TrustFn,
+    logRequest: httpLog,
+    onError: (err) => logger.warn({ err }, 'redirect fast path failed; the route retries'),
+  });
+  const handled = app as unknown as { handle(req: IncomingMessage, res: ServerResponse, next?: unknown): void };
+  const handle = handled.handle.bind(app);
+  handled.handle = (req, res, next) => {
+    if (!fast(req, res, () => handle(req, res, next))) handle(req, res, next);
+  };
 
   const early = express.Router();
   for (const r of routes.filter((r) => isEarlyAccess(r.access))) {

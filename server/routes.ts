@@ -20,11 +20,12 @@ import { auditRoutes } from './audit-routes';
 import { attributionRoutes } from './attribution/routes';
 import { portalRoutes } from './portal/routes';
 import { attributionJobs } from './attribution/jobs';
+import { dashboardJobs, dashboardRoutes } from './dashboard/routes';
 
 export function allRoutes(ctx: AppContext): RouteDef[] {
-  return [...healthRoutes(ctx), ...accountRoutes(ctx), ...partnerRoutes(ctx), ...connectRoutes(ctx), ...stripeRoutes(ctx), ...commissionRoutes(ctx), ...apiRoutes(ctx), ...outboundRoutes(ctx), ...payoutRoutes(ctx), ...auditRoutes(ctx), ...attributionRoutes(ctx), ...portalRoutes(ctx)];
+  return [...healthRoutes(ctx), ...accountRoutes(ctx), ...partnerRoutes(ctx), ...connectRoutes(ctx), ...stripeRoutes(ctx), ...commissionRoutes(ctx), ...apiRoutes(ctx), ...outboundRoutes(ctx), ...payoutRoutes(ctx), ...auditRoutes(ctx), ...attributionRoutes(ctx), ...portalRoutes(ctx), ...dashboardRoutes(ctx)];
 }
 
 export function allJobs(ctx: AppContext): Job[] {
-  return [...stripeJobs(ctx), ...outboundJobs(ctx), ...apiJobs(ctx), ...ledgerJobs(ctx), ...payoutJobs(ctx), ...attributionJobs(ctx)];
+  return [...stripeJobs(ctx), ...outboundJobs(ctx), ...apiJobs(ctx), ...ledgerJobs(ctx), ...payoutJobs(ctx), ...attributionJobs(ctx), ...dashboardJobs(ctx)];
 }

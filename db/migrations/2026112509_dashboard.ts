@@ -79,10 +79,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('referral_bindings_merchant_created_idx').on('referral_bindings').columns(['merchant_id', 'livemode', 'created_at']).execute();
   await db.schema.createIndex('outbox_events_created_idx').on('outbox_events').columns(['created_at']).execute();
   await db.schema.createIndex('applications_created_idx').on('applications').columns(['created_at']).execute();
+  await db.schema.createIndex('conversions_subscription_idx').on('conversions').columns(['merchant_id', 'subscription_id']).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const i of [
+    'conversions_subscription_idx',
     'applications_created_idx',
     'outbox_events_created_idx',
     'referral_bindings_merchant_created_idx',

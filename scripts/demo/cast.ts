@@ -158,6 +158,13 @@ export const APPLICANTS = [
   { name: 'Olivia Brown', email: 'olivia@brownconsulting.io', company: 'Brown Consulting', website: 'https://brownconsulting.io', reason: 'We set up analytics for e-commerce clients every month.' },
 ] as const;
 
+/** Leads partners registered in the portal (deal registration): partner code, days ago, and the merchant's answer. */
+export const DEALS = [
+  { partner: 'leo', daysAgo: 12, email: 'ops@northwind.co', name: 'Northwind Co', notes: 'Agency with 40 client sites; wants the Team plan after their trial.', accept: true },
+  { partner: 'growth-garage', daysAgo: 6, email: 'it@kaffeehaus.de', name: 'Kaffeehaus GmbH', notes: 'Moving off Google Analytics this quarter.', accept: false },
+  { partner: 'priya', daysAgo: 2, email: 'cto@bluefin.dev', name: 'Bluefin Labs', notes: '', accept: false },
+] as const;
+
 export interface Plan {
   name: string;
   kind: 'subscription' | 'one_off';

@@ -36,20 +36,21 @@ export interface EventTally {
   waiting: number;
 }
 
-export async function tallyEvents(db: DB): Promise<EventTally> {
-  const rows = await db.selectFrom('stripeEvents').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+/** The stored events of one connected account, by outcome. */
+export async function tallyEvents(db: DB, account: string): Promise<EventTally> {
+  const rows = await db.selectFrom('stripeEvents').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).where('accountId', '=', account).groupBy('status').execute();
   const n = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
   return { processed: n('processed'), ignored: n('ignored'), failed: n('failed'), waiting: n('pending') + n('processing') };
 }
 
-/** Poll the app's health check and the events table until no event waits for the worker. */
-export async function waitUntilProcessed(baseUrl: string, db: DB, opts: { timeoutMs?: number; pollMs?: number } = {}): Promise<EventTally> {
+/** Poll the app's health check and the events table until no event of `account` waits for the worker. */
+export async function waitUntilProcessed(baseUrl: string, db: DB, account: string, opts: { timeoutMs?: number; pollMs?: number } = {}): Promise<EventTally> {
   const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
   for (;;) {
     const health = await fetch(new URL('/healthz', baseUrl));
     if (health.status !== 200) throw new Error(`/healthz answered ${health.status}`);
     await health.arrayBuffer();
-    const tally = await tallyEvents(db);
+    const tally = await tallyEvents(db, account);
     if (tally.waiting === 0) return tally;
     if (Date.now() > deadline) throw new Error(`events still waiting after ${opts.timeoutMs ?? 120_000} ms: ${JSON.stringify(tally)}`);
     await new Promise((r) => setTimeout(r, opts.pollMs ?? 150));

@@ -11,9 +11,10 @@ import { SettingsForm } from '../../server/accounts/settings-schema';
 import { saveSettings } from '../../server/accounts/service';
 import { createLink, createPartner, setPartnerStatus } from '../../server/partners/service';
 import { submitApplication } from '../../server/partners/applications';
+import { decideDeal, registerDeal } from '../../server/portal/deals';
 import { markPaid, runPayouts } from '../../server/payouts/service';
 import { approveDue } from '../../server/payouts/approval';
-import { APPLICANTS, CAST, DEMO_ACCOUNT, DEMO_MERCHANT, DEMO_PROGRAM } from './cast';
+import { APPLICANTS, CAST, DEALS, DEMO_ACCOUNT, DEMO_MERCHANT, DEMO_PROGRAM } from './cast';
 import { insertClicks, planClicks, type PartnerTraffic } from './clicks';
 import { planHistory, type HistoryCounts } from './history';
 import { seededRng } from './random';
@@ -130,6 +131,12 @@ export async function seedDemo(target: SeedTarget): Promise<SeedResult> {
   for (const [i, a] of APPLICANTS.entries()) {
     await submitApplication(target.db, new FixedClock(new Date(now.getTime() - (i * 3 + 1) * DAY_MS)), merchantId, a);
   }
+  for (const d of DEALS) {
+    const partner = partners.find((p) => p.code === d.partner)!;
+    const at = new Date(now.getTime() - d.daysAgo * DAY_MS);
+    const { deal } = await registerDeal(target.db, new FixedClock(at), merchantId, partner.partnerId, { email: d.email, name: d.name, notes: d.notes });
+    if (d.accept) await decideDeal(target.db, new FixedClock(new Date(at.getTime() + DAY_MS)), merchantId, deal.id, 'accept', null, userId);
+  }
 
   const clicks = planClicks(rng, { merchantId, now, partners, destinationUrl: DEMO_PROGRAM.destinationUrl, cookieDays: Number(DEMO_PROGRAM.cookieDays), scale });
   await insertClicks(target.db, clicks.rows);
@@ -140,20 +147,20 @@ export async function seedDemo(target: SeedTarget): Promise<SeedResult> {
   target.fake.put(DEMO_ACCOUNT, ...history.objects, ...history.events);
 
   const replay = { baseUrl: target.baseUrl, stripe: target.stripe, webhookSecret: target.webhookSecret, nowSeconds: () => Math.floor(target.clock.now().getTime() / 1000) };
-  // The history arrives in slices, with the monthly payout runs in between (two and one month ago), so
-  // each run holds only what had happened by its day.
+  // The history arrives in slices, with the monthly payout runs in between (about two months and three
+  // weeks ago), so each run holds only what had happened by its day.
   let delivered = 0;
   let payoutsPaid = 0;
-  for (const monthsAgo of [2, 1]) {
-    const runAt = now.getTime() - (monthsAgo * 30 + 1) * DAY_MS;
+  for (const daysAgo of [52, 22]) {
+    const runAt = now.getTime() - daysAgo * DAY_MS;
     const due = history.events.filter((e, i) => i >= delivered && e.created * 1000 <= runAt);
     await deliverAll(replay, due);
     delivered += due.length;
-    await waitUntilProcessed(target.baseUrl, target.db);
+    await waitUntilProcessed(target.baseUrl, target.db, DEMO_ACCOUNT);
     payoutsPaid += await payOut(target.db, merchantId, userId, new Date(runAt));
   }
   await deliverAll(replay, history.events.slice(delivered));
-  const tally = await waitUntilProcessed(target.baseUrl, target.db);
+  const tally = await waitUntilProcessed(target.baseUrl, target.db, DEMO_ACCOUNT);
   // The holding period ended for older commissions: approve them now rather than at the job's next tick.
   while ((await approveDue(target.db, target.clock)) > 0) {
     /* next batch */

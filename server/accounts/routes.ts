@@ -10,14 +10,12 @@ import { render } from '../../web/views/render';
 import { SignUpPage, LoginPage, AcceptInvitePage } from '../../web/views/pages/auth';
 import { SettingsPage, type SettingsValues } from '../../web/views/pages/settings';
 import { TeamPage } from '../../web/views/pages/team';
-import { DashboardPage } from '../../web/views/pages/dashboard';
 import { SignUpForm, LoginForm, InviteForm, AcceptInviteForm } from './schema';
 import { SettingsForm, bpsToPercent } from './settings-schema';
 import * as service from './service';
 import * as store from './store';
 import { toMajorString } from '../lib/money';
 import type { ProgramSettings } from '../../db/schema';
-import { findActiveConnection } from '../connect/store';
 
 /** Start a fresh session for this user (a new id defeats session fixation). */
 function logIn(req: Request, userId: string, merchantId: string): Promise<void> {
@@ -108,17 +106,6 @@ export function accountRoutes(deps: AppContext): RouteDef[] {
         res.clearCookie('refcut.sid');
         res.redirect(303, '/login');
       });
-    }),
-
-    route('get', '/dashboard', 'member', async (req, res) => {
-      const auth = merchantAuth(res);
-      const [settings, settingsSaved, stripeConnection] = await Promise.all([store.getSettings(db, auth.merchant.id), store.hasAuditEntry(db, auth.merchant.id, 'settings.updated'), findActiveConnection(db, auth.merchant.id)]);
-      const checklist = [
-        { done: stripeConnection !== undefined, label: 'Connect Stripe', href: '/stripe' },
-        { done: settingsSaved, label: 'Set your commission and program settings', href: '/settings' },
-        { done: settings.destinationUrl !== null, label: 'Set the destination URL your referral links send visitors to', href: '/settings' },
-      ];
-      render(res, DashboardPage({ ctx: pageContext(req, res), checklist }));
     }),
 
     route('get', '/settings', 'member', async (req, res) => {

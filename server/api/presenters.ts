@@ -4,7 +4,7 @@ import type { ProgramResponse } from './schema';
 import type { StripeConnectionStatus } from './stripe-status';
 import type { Application, Link, Partner } from '../../db/tables/partners';
 import type { Binding, Commission, Conversion } from '../commissions/store';
-import type { ApiRefund } from '../commissions/api-sales';
+import type { ApiRefund } from '../commissions/api-refunds';
 import type { Affiliate } from './endpoints/affiliates-schema';
 import type { Application as ApiApplication } from './endpoints/applications-schema';
 import type { Conversion as ApiConversion, ManualConversionResponse } from './endpoints/conversions-schema';

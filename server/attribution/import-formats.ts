@@ -93,7 +93,6 @@ function customerRef(value: string, format: ImportFormat): CustomerRef | string 
     return { customerKey: `stripe:${value}`, stripeCustomerId: value, externalCustomerId: null };
   }
   if (format === 'rewardful') return `“${value}” is not a Stripe customer id (cus_…).`;
-  // eslint-disable-next-line no-control-regex
   if (value.length > 200 || /[\u0000-\u001f]/.test(value)) return 'The customer id is longer than 200 characters or has control characters.';
   return { customerKey: `ext:${value}`, stripeCustomerId: null, externalCustomerId: value };
 }

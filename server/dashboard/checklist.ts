@@ -28,7 +28,7 @@ export async function gettingStarted(db: DB, merchantId: string): Promise<Checkl
     exists(db.selectFrom('partners').select('id').where('merchantId', '=', merchantId).limit(1).executeTakeFirst()),
   ]);
   return [
-    { key: 'stripe', done: connection !== undefined, label: 'Connect your Stripe account', href: '/stripe' },
+    { key: 'stripe', done: connection !== undefined, label: 'Connect Stripe', href: '/stripe' },
     { key: 'commission', done: settingsSaved, label: 'Set your commission and program settings', href: '/settings' },
     { key: 'destination', done: settings.destinationUrl !== null, label: 'Set the page referral links send visitors to', href: '/settings' },
     { key: 'snippet', done: snippetClick || clickIdSale, label: 'Add the tracking snippet to your site', href: '#snippet' },

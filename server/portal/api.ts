@@ -4,9 +4,10 @@ import type { AppContext } from '../deps';
 import { apiRoute, type ApiRouteDef } from '../api/api-route';
 import { PortalLinkResponse } from './schema';
 import { createPortalLink } from './service';
+import { signInLinkSender } from './delivery';
 
 export function portalEndpoints(ctx: AppContext): ApiRouteDef[] {
-  const deps = { db: ctx.db.kysely, clock: ctx.clock, logger: ctx.logger, publicUrl: ctx.config.publicUrl };
+  const deps = { db: ctx.db.kysely, clock: ctx.clock, logger: ctx.logger, publicUrl: ctx.config.publicUrl, sendSignInLink: signInLinkSender(ctx) };
   return [
     apiRoute(ctx, {
       method: 'get',

@@ -18,9 +18,10 @@ import { clickStats, findLink, listLinks } from '../partners/store';
 import { updatePartner } from '../partners/service';
 import { registerDeal } from './deals';
 import { listPartnerDeals } from './deals-store';
-import { ClicksQuery, DealForm, EnterForm, MagicLinkForm, PageQuery, PayoutEmailForm } from './schema';
+import { ClicksQuery, DealForm, EnterForm, MagicLinkForm, PageQuery, PayoutEmailForm, type DealInput } from './schema';
 import { checkToken, requestMagicLink, spendToken, portalPath, type PortalDeps } from './service';
 import { endSession, portalContext, startPartnerSession } from './http';
+import { signInLinkSender } from './delivery';
 import { fillDays, presentCustomer } from './presenters';
 import * as store from './store';
 import { moneyRoutes } from './money-routes';
@@ -33,7 +34,7 @@ const DEFAULT_BRAND = '#4f46e5';
 export function portalRoutes(ctx: AppContext): RouteDef[] {
   const db = ctx.db.kysely;
   const { clock } = ctx;
-  const deps: PortalDeps = { db, clock, logger: ctx.logger, publicUrl: ctx.config.publicUrl };
+  const deps: PortalDeps = { db, clock, logger: ctx.logger, publicUrl: ctx.config.publicUrl, sendSignInLink: signInLinkSender(ctx) };
 
   async function programOf(req: Request) {
     const program = await store.findProgram(db, String(req.params.programPublicId));
@@ -168,7 +169,7 @@ export function portalRoutes(ctx: AppContext): RouteDef[] {
       if (!parsed.success) {
         return render(res, PortalDealsPage({ ctx: portalContext(req, res, m, auth), deals: await listPartnerDeals(db, m.id, p.id), values, errors: fieldErrors(parsed.error) }), 400);
       }
-      const { deal, created } = await registerDeal(db, clock, m.id, p.id, parsed.data);
+      const { deal, created } = await registerDeal(db, clock, m.id, p.id, values as DealInput);
       setFlash(req, created ? 'ok' : 'error', created ? `Lead ${deal.email} registered: ${m.name} will review it.` : `You already registered ${deal.email} on ${deal.createdAt.slice(0, 10)}.`);
       res.redirect(303, `${portalPath(m.publicId)}/deals`);
     }),

@@ -52,7 +52,8 @@ export const DealForm = z.object({
   /** Context for the merchant: how the partner knows the lead, what they need. */
   notes: optionalText(2000, 'notes'),
 });
-export type DealInput = z.infer<typeof DealForm>;
+/** What callers pass (raw form or API fields); registerDeal validates it. */
+export type DealInput = z.input<typeof DealForm>;
 
 /** The merchant's decision on a deal. */
 export const DealDecisionForm = z.object({

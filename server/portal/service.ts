@@ -7,7 +7,7 @@ import { newId, randomToken, sha256 } from '../lib/ids';
 import { AppError } from '../http/errors';
 import { audit } from '../audit';
 import { findPartner } from '../partners/store';
-import { deliverSignInLink } from './delivery';
+import type { SendSignInLink } from './delivery';
 import * as store from './store';
 
 export const TOKEN_TTL_MS = 24 * 3_600_000;
@@ -17,6 +17,7 @@ export interface PortalDeps {
   clock: Clock;
   logger: Logger;
   publicUrl: string;
+  sendSignInLink: SendSignInLink;
 }
 
 export const portalPath = (publicId: string) => `/portal/${encodeURIComponent(publicId)}`;
@@ -26,14 +27,15 @@ async function issueLink(d: PortalDeps, t: { merchantId: string; publicId: strin
   const token = randomToken(40);
   const now = d.clock.now();
   const expiresAt = new Date(now.getTime() + TOKEN_TTL_MS).toISOString();
-  await store.insertToken(d.db, { id: newId('ptk'), merchantId: t.merchantId, partnerId: t.partnerId, tokenHash: sha256(token), purpose: t.purpose, createdBy: t.createdBy, createdAt: now.toISOString(), expiresAt, usedAt: null });
+  const id = newId('ptk');
+  await store.insertToken(d.db, { id, merchantId: t.merchantId, partnerId: t.partnerId, tokenHash: sha256(token), purpose: t.purpose, createdBy: t.createdBy, createdAt: now.toISOString(), expiresAt, usedAt: null });
   // The token travels in the query string: request logs keep only the path.
-  return { url: `${d.publicUrl}${portalPath(t.publicId)}/enter?token=${token}`, expiresAt };
+  return { id, url: `${d.publicUrl}${portalPath(t.publicId)}/enter?token=${token}`, expiresAt };
 }
 
 /**
  * A partner asked for a magic link on the program's sign-in page. Whether the email belongs to a
- * partner is never revealed: the caller answers the same either way, and delivery is not awaited.
+ * partner is never revealed: the caller answers the same either way (the email is queued, not sent, here).
  */
 export async function requestMagicLink(d: PortalDeps, publicId: string, email: string): Promise<void> {
   const program = await store.findProgram(d.db, publicId);
@@ -44,7 +46,8 @@ export async function requestMagicLink(d: PortalDeps, publicId: string, email: s
     return;
   }
   const link = await issueLink(d, { merchantId: program.id, publicId, partnerId: partner.id, purpose: 'magic_link', createdBy: 'partner' });
-  void deliverSignInLink(d, { to: partner.email, partnerName: partner.name, programName: program.name, ...link }).catch((err: unknown) => d.logger.error({ err, program: publicId }, 'portal sign-in link not delivered'));
+  const livemode = (await store.programLivemode(d.db, program.id)) === 1;
+  await d.sendSignInLink({ merchantId: program.id, livemode, tokenId: link.id, to: partner.email, partnerName: partner.name, programName: program.name, url: link.url, expiresAt: link.expiresAt });
 }
 
 /** The merchant (a user or an API key) generates a portal link for one of its partners. */
@@ -57,7 +60,7 @@ export async function createPortalLink(d: PortalDeps, merchantId: string, partne
   const merchant = await d.db.selectFrom('merchants').select('publicId').where('id', '=', merchantId).executeTakeFirstOrThrow();
   const link = await issueLink(d, { merchantId, publicId: merchant.publicId, partnerId, purpose: 'portal_link', createdBy: actor });
   await audit(d.db, { merchantId, actor, action: 'portal.link_created', subjectType: 'partner', subjectId: partnerId, after: { expiresAt: link.expiresAt }, at: d.clock.now() });
-  return { ...link, partner };
+  return { url: link.url, expiresAt: link.expiresAt, partner };
 }
 
 /** The token's row when it is a usable link of this program: unused, unexpired, for a partner who may sign in. */

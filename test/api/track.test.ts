@@ -272,6 +272,15 @@ describe('POST /api/v1/track/refund', () => {
     expect(keys).toContain(`api-refund:idem:${(await t.db.kysely.selectFrom('apiKeys').select('id').where('name', '=', 'live').executeTakeFirstOrThrow()).id}:refund-attempt-1`);
   });
 
+  it('never refunds more than the sale when refunds arrive at the same time', async () => {
+    await saleOf(1000); // commission 200
+    const results = await Promise.all([1, 2, 3].map((i) => p.live.post('/api/v1/track/refund', { invoiceId: 'inv_r', amount: 400, refundId: `par_${i}` })));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 200, 422]);
+    const reversals = (await ledgerRows(t, p.m.merchantId)).filter((r) => r.kind === 'reversal');
+    expect(reversals.map((r) => r.amount).sort()).toEqual([-80, -80]);
+    expect((await p.live.post('/api/v1/track/refund', { invoiceId: 'inv_r', amount: 200 })).body).toMatchObject({ remaining: 0, reversal: { commission: 40 } });
+  });
+
   it('records refunds of a sale without commission, so what is left to refund stays exact', async () => {
     await p.live.post('/api/v1/track/sale', { customerExternalId: 'nobody', amount: 500, invoiceId: 'plain' });
     const res = await p.live.post('/api/v1/track/refund', { invoiceId: 'plain', amount: 500 });

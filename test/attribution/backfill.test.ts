@@ -4,7 +4,7 @@ import { settle, signUpMerchant, type SignedUpMerchant } from '../helpers/app';
 import { buildTestAppWithStripe, connectStripe, type StripeTestApp } from '../helpers/stripe';
 import { buildPartner } from '../helpers/partners';
 import { bindCustomer } from '../../server/attribution/bindings';
-import { createBackfillWorker } from '../../server/attribution/backfill';
+import { createBackfillWorker, queueBackfill } from '../../server/attribution/backfill';
 import { createLogger } from '../../server/lib/logger';
 import type { Partner } from '../../db/tables/partners';
 
@@ -125,6 +125,8 @@ describe('backfill on connect', () => {
     const deps = { db: t.db.kysely, clock: t.clock, stripe: t.stripe, logger: createLogger('silent') };
     const [a, b] = [createBackfillWorker(deps), createBackfillWorker(deps)];
     await connectStripe(t, m, { account });
+    // Connecting queued a run: while it is open, nothing else is queued for the merchant.
+    expect(await queueBackfill(t.db.kysely, t.clock, { merchantId: m.merchantId, accountId: account, livemode: 0, requestedBy: m.userId })).toBe(false);
     const worked = await Promise.all([a.run(), b.run()]);
     expect(worked.sort()).toEqual([0, 1]);
     expect((await runs()).map(counts)).toEqual([{ status: 'done', listed: 1, bound: 1, alreadyBound: 0, noReferral: 0, notMatched: 0 }]);

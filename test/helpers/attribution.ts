@@ -10,7 +10,7 @@ export function pricedLine(o: { product: string; price: string; amount: number; 
     amount: o.amount,
     subtotal: o.amount,
     description: `${o.product} / ${o.price}`,
-    pricing: { type: 'price_details', price_details: { price: o.price, product: o.product }, unit_amount_decimal: String(o.amount) },
+    pricing: { type: 'price_details', price_details: { price: o.price, product: o.product }, unit_amount_decimal: null },
     discount_amounts: o.discount ? [{ amount: o.discount, discount: 'di_line' }] : [],
     taxes: o.tax
       ? [{ amount: o.tax.amount, tax_behavior: o.tax.inclusive ? 'inclusive' : 'exclusive', tax_rate_details: null, taxability_reason: 'standard_rated', taxable_amount: o.amount - o.tax.amount, type: 'tax_rate_details' }]

@@ -22,15 +22,17 @@ export const pathOf = (url: string) => {
 /** The token inside a sign-in link. */
 export const tokenOf = (url: string) => new URL(url).searchParams.get('token') ?? '';
 
-/** The magic links the app logged (no email transport in tests), oldest first. */
-export interface LoggedLink {
+export interface SentLink {
   to: string;
-  program: string;
+  subject: string;
   url: string;
-  expiresAt: string;
+  status: string;
 }
-export function loggedMagicLinks(t: TestApp): LoggedLink[] {
-  return t.logs.map((l) => l.portalSignInLink as LoggedLink | undefined).filter((x): x is LoggedLink => !!x);
+
+/** The magic-link emails the app queued through the notifications module (no SMTP in tests), oldest first. */
+export async function sentMagicLinks(t: TestApp): Promise<SentLink[]> {
+  const rows = await t.db.kysely.selectFrom('notifications').select(['recipient', 'subject', 'body', 'status', 'secret']).where('kind', '=', 'portal_login').orderBy('createdAt').orderBy('id').execute();
+  return rows.map((r) => ({ to: r.recipient, subject: r.subject, url: /https?:\/\/\S+\/enter\?token=[0-9A-Za-z]+/.exec(r.body)?.[0] ?? '', status: r.status }));
 }
 
 /** Open a sign-in link in a fresh browser and press "Sign in"; returns the response of the POST and the browser. */

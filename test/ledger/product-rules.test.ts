@@ -46,6 +46,9 @@ describe('product rules on invoice lines', () => {
       ['price_other', 5000, 2000, 'the program rate', '1000.0000'],
     ]);
     expect(ex.formula).toMatch(/^round\(Σ\(line base × line bps\)/);
+    const page = await w.m.browser.agent.get(`/commissions/${(await credit()).id}`);
+    expect(page.text).toContain('Per line (product rules)');
+    expect(page.text).toContain('the price rule for price_hw_kit');
     // The event carried every line: no Stripe call was needed for them.
     expect(w.t.fake.requestsTo(/\/lines$/)).toHaveLength(0);
   });

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { browser, buildTestApp, signUpMerchant, type SignedUpMerchant, type TestApp } from '../helpers/app';
 import { buildPartner } from '../helpers/partners';
 import { apiAs, createApiKey } from '../helpers/api';
-import { enterWith, loggedMagicLinks, pathOf, portalLinkFor, signedInPartner, tokenOf } from '../helpers/portal';
+import { enterWith, sentMagicLinks, pathOf, portalLinkFor, signedInPartner, tokenOf } from '../helpers/portal';
 import { sha256 } from '../../server/lib/ids';
 import type { Partner } from '../../db/tables/partners';
 
@@ -26,8 +26,11 @@ describe('signing in with a magic link', () => {
     const asked = await b.submit(`${portal()}/login`, { email: ' Jane@Partners.test ' });
     expect(asked.status).toBe(200);
     expect(asked.text).toContain('a sign-in link is on its way');
-    const [link] = loggedMagicLinks(t);
-    expect(link).toEqual({ to: 'jane@partners.test', program: 'Acme Tools', url: expect.stringMatching(new RegExp(`^http://refcut\\.test/portal/${m.publicId}/enter\\?token=[0-9A-Za-z]{40}$`)), expiresAt: '2026-11-26T12:00:00.000Z' });
+    const [link] = await sentMagicLinks(t);
+    expect(link).toEqual({ to: 'jane@partners.test', subject: 'Your sign-in link to the Acme Tools partner portal', url: expect.stringMatching(new RegExp(`^http://refcut\\.test/portal/${m.publicId}/enter\\?token=[0-9A-Za-z]{40}$`)), status: expect.any(String) });
+    const [email] = await t.db.kysely.selectFrom('notifications').select(['body', 'secret']).where('kind', '=', 'portal_login').execute();
+    expect(email!.secret).toBe(1);
+    expect(email!.body).toContain('It works once, until 2026-11-26 12:00 UTC.');
     const [row] = await tokens();
     expect(row).toMatchObject({ partnerId: jane.id, merchantId: m.merchantId, purpose: 'magic_link', createdBy: 'partner', tokenHash: sha256(tokenOf(link!.url)), expiresAt: '2026-11-26T12:00:00.000Z', usedAt: null });
     expect(JSON.stringify(await tokens())).not.toContain(tokenOf(link!.url));
@@ -59,7 +62,7 @@ describe('signing in with a magic link', () => {
     }
     expect(bodies[0]).toBe(bodies[2]);
     expect(bodies[1]).toBe(bodies[2]);
-    expect(loggedMagicLinks(t).map((l) => l.to)).toEqual(['jane@partners.test']);
+    expect((await sentMagicLinks(t)).map((l) => l.to)).toEqual(['jane@partners.test']);
     expect((await tokens()).map((r) => r.partnerId)).toEqual([jane.id]);
   });
 
@@ -76,7 +79,7 @@ describe('signing in with a magic link', () => {
 
   it('expires after 24 hours on the clock', async () => {
     await browser(t).submit(`${portal()}/login`, { email: 'jane@partners.test' });
-    const [link] = loggedMagicLinks(t);
+    const [link] = await sentMagicLinks(t);
     t.clock.advance(24 * 3_600_000);
     const late = await enterWith(t, link!.url);
     expect([late.page.status, late.res.status]).toEqual([410, 410]);
@@ -125,7 +128,7 @@ describe('signing in with a portal link the merchant generates', () => {
     expect([wrong.page.status, wrong.res.status]).toEqual([410, 410]);
     // Olga asks this program for a magic link: nothing is sent.
     await browser(t).submit(`${portal()}/login`, { email: 'olga@partners.test' });
-    expect(loggedMagicLinks(t)).toEqual([]);
+    expect(await sentMagicLinks(t)).toEqual([]);
     // Signed in to her own program, she is sent to this program's sign-in page.
     const olga = await signedInPartner(t, otherUrl);
     expect((await olga.agent.get(`/portal/${other.publicId}`)).status).toBe(200);

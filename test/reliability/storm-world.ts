@@ -5,20 +5,24 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Stripe from 'stripe';
-import { signUpMerchant, settle, TEST_WEBHOOK_SECRET } from '../helpers/app';
+import { signUpMerchant, settle, TEST_WEBHOOK_SECRET, type SignedUpMerchant } from '../helpers/app';
 import { buildTestAppWithStripe, connectStripe, type StripeTestApp } from '../helpers/stripe';
 import { buildPartner } from '../helpers/partners';
+import { seeded } from '../helpers/reliability';
 import type { Storm } from './storm';
 import type { Db } from '../../db';
+import type { FakeStripe } from '../fake-stripe';
 
 export interface StormWorld {
   t: StripeTestApp;
-  /** account → merchant id */
-  merchantOf: Map<string, string>;
+  /** account → the signed-up merchant (its logged-in browser, ids) */
+  merchants: Map<string, SignedUpMerchant>;
   deliver(events: Stripe.Event[], opts?: { concurrency?: number; onAck?: (e: Stripe.Event, status: number) => void }): Promise<DeliveryStats>;
   settle(): Promise<void>;
   snapshot(): Promise<LedgerSnapshot>;
   close(): Promise<void>;
+  /** Stop serving and the background jobs, leaving the database and the fake Stripe to a server process. */
+  detach(): Promise<FakeStripe>;
 }
 
 export interface DeliveryStats {
@@ -26,9 +30,9 @@ export interface DeliveryStats {
   statuses: Record<number, number>;
 }
 
-export async function stormWorld(storm: Storm, opts: { db?: Db } = {}): Promise<StormWorld> {
-  const t = await buildTestAppWithStripe({ db: opts.db });
-  const merchantOf = new Map<string, string>();
+export async function stormWorld(storm: Storm, opts: { db?: Db; app?: () => Promise<StripeTestApp> } = {}): Promise<StormWorld> {
+  const t = opts.app ? await opts.app() : await buildTestAppWithStripe({ db: opts.db });
+  const merchants = new Map<string, SignedUpMerchant>();
   for (const sm of storm.merchants) {
     const m = await signUpMerchant(t, { name: sm.name });
     const { currency, ...program } = sm.program;
@@ -37,7 +41,7 @@ export async function stormWorld(storm: Storm, opts: { db?: Db } = {}): Promise<
     t.fake.addAccount(sm.account);
     await connectStripe(t, m, { account: sm.account });
     t.fake.put(sm.account, ...sm.objects);
-    merchantOf.set(sm.account, m.merchantId);
+    merchants.set(sm.account, m);
   }
   await settle(t);
 
@@ -58,9 +62,15 @@ export async function stormWorld(storm: Storm, opts: { db?: Db } = {}): Promise<
       req.end(body);
     });
 
+  const stopServing = async () => {
+    agent.destroy();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+
   return {
     t,
-    merchantOf,
+    merchants,
     async deliver(events, o = {}) {
       const stats: DeliveryStats = { delivered: 0, statuses: {} };
       let next = 0;
@@ -79,15 +89,70 @@ export async function stormWorld(storm: Storm, opts: { db?: Db } = {}): Promise<
     settle: () => settle(t),
     snapshot: () => ledgerSnapshot(t.db),
     async close() {
-      agent.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stopServing();
       await t.close();
+    },
+    async detach() {
+      await stopServing();
+      await t.app.jobs.stop();
+      return t.fake;
     },
   };
 }
 
-/** Everything money-related, keyed by what Stripe and the merchant name things (never our random ids). */
+/** Stripe's way: every event at least once, often more, in no particular order, some much later. */
+export function stormDeliveries(events: Stripe.Event[], seed: number): { first: Stripe.Event[]; second: Stripe.Event[]; duplicates: number } {
+  const rng = seeded(seed);
+  const withCopies: Stripe.Event[] = [];
+  let duplicates = 0;
+  for (const e of events) {
+    withCopies.push(e);
+    if (rng.chance(0.25)) {
+      const copies = rng.int(1, 2);
+      duplicates += copies;
+      for (let i = 0; i < copies; i++) withCopies.push(e);
+    }
+  }
+  const shuffled = rng.shuffle(withCopies);
+  const late = new Set(shuffled.filter(() => rng.chance(0.1)));
+  const first = [...shuffled.filter((e) => !late.has(e)), ...late];
+  const second = rng.shuffle(events);
+  return { first, second, duplicates: duplicates + second.length };
+}
+
+export interface StormFigures {
+  events: number;
+  deliveries: number;
+  duplicates: number;
+  waves: number;
+  statuses: Record<number, number>;
+}
+
+/**
+ * Deliver the storm's events Stripe's way, twice over, in waves that are each processed before the next
+ * arrives: an event shuffled behind its successors is then really handled after them (within one wave
+ * the worker would restore Stripe's order by itself, since it takes due events oldest first).
+ */
+export async function deliverStorm(w: StormWorld, storm: Storm, seed: number): Promise<StormFigures> {
+  const { first, second, duplicates } = stormDeliveries(storm.events, seed);
+  const rng = seeded(seed + 1);
+  const figures: StormFigures = { events: storm.events.length, deliveries: first.length + second.length, duplicates, waves: 0, statuses: {} };
+  for (const pass of [first, second]) {
+    for (let i = 0; i < pass.length; figures.waves++) {
+      const wave = pass.slice(i, (i += rng.int(20, 120)));
+      const stats = await w.deliver(wave, { concurrency: 8 });
+      for (const [status, n] of Object.entries(stats.statuses)) figures.statuses[Number(status)] = (figures.statuses[Number(status)] ?? 0) + n;
+      await w.settle();
+    }
+  }
+  return figures;
+}
+
+/**
+ * Everything money-related, keyed by what Stripe and the merchant name things (never our random ids).
+ * A row's status reason is left out: it names the last thing that moved the row ("Holding period ended"
+ * or the refund written after it), which legitimately depends on when the approval job ran.
+ */
 export interface LedgerSnapshot {
   conversions: Record<string, unknown>;
   commissions: Record<string, unknown>;
@@ -132,7 +197,6 @@ export async function ledgerSnapshot(db: Db): Promise<LedgerSnapshot> {
       net: c.net,
       currency: c.currency,
       status: c.status,
-      statusReason: c.statusReason,
       holdUntil: c.holdUntil,
       payout: c.payoutId !== null,
     };

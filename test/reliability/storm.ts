@@ -187,7 +187,7 @@ class StoryWriter {
     const price = this.amount(900, 20_000);
     const trial = rng.chance(0.15);
     const customer = build.customer({ id: `cus_${id}`, created: t0, email: `subscriber-${id}@example.com` });
-    const metadata = ref.where === 'metadata' && ref.value ? { referral: ref.value } : {};
+    const metadata: Stripe.Metadata = ref.where === 'metadata' && ref.value ? { referral: ref.value } : {};
     const renewals = rng.int(0, 4);
     const canceled = rng.chance(0.2);
     const lastPeriod = t0 + renewals * 30 * DAY_S;

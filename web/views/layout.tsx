@@ -6,6 +6,7 @@ const NAV: { href: string; label: string }[] = [
   { href: '/partners', label: 'Partners' },
   { href: '/applications', label: 'Applications' },
   { href: '/deals', label: 'Deals' },
+  { href: '/customers', label: 'Customers' },
   { href: '/commissions', label: 'Commissions' },
   { href: '/payouts', label: 'Payouts' },
   { href: '/stripe', label: 'Stripe' },

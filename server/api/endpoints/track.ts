@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import type { AppContext } from '../../deps';
-import { recordApiRefund, recordApiSale, trackLead } from '../../commissions/api-sales';
+import { recordApiSale, trackLead } from '../../commissions/api-sales';
+import { recordApiRefund } from '../../commissions/api-refunds';
 import { apiRoute, type ApiRouteDef } from '../api-route';
 import { presentLead, presentRefund, presentSale } from '../presenters';
 import { TrackLeadBody, TrackLeadResponse, TrackRefundBody, TrackRefundResponse, TrackSaleBody, TrackSaleResponse } from './track-schema';

@@ -13,7 +13,7 @@ import { gatherInvoiceLines } from './lines';
 import { invoicePromotionCodeIds } from '../../attribution/promotion-codes';
 import { applySale, type SaleAttribution } from '../sales';
 import * as store from '../store';
-import { commit, livemodeOf, saleEnv, unixToIso } from './env';
+import { checkSaleValues, commit, livemodeOf, saleEnv, unixToIso } from './env';
 import { gatherSaleRate, recordSaleRate } from '../../payouts/fx-capture';
 
 /** The subscription line's period start (what N-month durations count from), else the invoice's. */
@@ -23,6 +23,7 @@ function periodStartOf(invoice: Stripe.Invoice): number {
 }
 
 export async function applyPaidInvoice(h: HandlerContext, event: Stripe.Event, invoice: Stripe.Invoice): Promise<void> {
+  checkSaleValues(invoice.currency, { amount_paid: invoice.amount_paid, amount_paid_off_stripe: invoice.amount_paid_off_stripe }, { total: invoice.total, total_excluding_tax: invoice.total_excluding_tax });
   // Payments recorded outside Stripe (paid out of band) earn nothing here.
   const paid = invoice.amount_paid - (invoice.amount_paid_off_stripe ?? 0);
   if (invoice.total <= 0 || paid <= 0) return;

@@ -10,7 +10,7 @@ import { applySale, bindOnly, type SaleAttribution } from '../sales';
 import * as store from '../store';
 import { commissionableBase } from '../product-rules';
 import { gatherSessionLines } from './lines';
-import { commit, livemodeOf, saleEnv, unixToIso } from './env';
+import { checkSaleValues, commit, livemodeOf, saleEnv, unixToIso } from './env';
 import { gatherSaleRate, recordSaleRate } from '../../payouts/fx-capture';
 
 export async function applyCheckoutSession(h: HandlerContext, event: Stripe.Event, session: Stripe.Checkout.Session, paymentSucceeded: boolean): Promise<void> {
@@ -21,6 +21,7 @@ export async function applyCheckoutSession(h: HandlerContext, event: Stripe.Even
   const invoiceId = idOf(session.invoice);
   const subscriptionId = idOf(session.subscription);
   const isSale = session.mode === 'payment' && (session.payment_status === 'paid' || paymentSucceeded);
+  if (isSale) checkSaleValues(session.currency ?? env.program.currency, { amount_total: session.amount_total, amount_tax: session.total_details?.amount_tax });
   const at = new Date(event.created * 1000);
 
   const binding = customerId ? await store.findBinding(h.db, h.merchantId, livemode, stripeCustomerKey(customerId)) : undefined;

@@ -21,31 +21,39 @@ export function niceStep(max: number, ticks = 4): number {
   return 10 * magnitude;
 }
 
+/** The y axis: round ticks from `bottom` (0, or below it when a value is negative, e.g. a day of refunds) to `top`. */
+export function axis(values: number[]): { bottom: number; top: number; step: number } {
+  const lo = Math.min(0, ...values);
+  const hi = Math.max(0, ...values);
+  const step = niceStep(hi - lo);
+  const bottom = Math.floor(lo / step) * step;
+  return { bottom, top: Math.max(bottom + step, Math.ceil(hi / step) * step), step };
+}
+
 /** Screen coordinates of each value, in order: what the polyline draws. */
-export function chartPoints(values: number[], top: number): [number, number][] {
+export function chartPoints(values: number[], bottom: number, top: number): [number, number][] {
   const plotW = W - PAD.left - PAD.right;
   const plotH = H - PAD.top - PAD.bottom;
   const n = values.length;
   return values.map((v, i) => {
     const x = n === 1 ? PAD.left + plotW / 2 : PAD.left + (i * plotW) / (n - 1);
-    const y = PAD.top + plotH - (top === 0 ? 0 : (v / top) * plotH);
+    const y = PAD.top + plotH - ((v - bottom) / (top - bottom)) * plotH;
     return [Math.round(x * 10) / 10, Math.round(y * 10) / 10];
   });
 }
 
 export function LineChart(props: { id: string; title: string; desc: string; labels: string[]; series: ChartSeries[]; format: (n: number) => string }) {
   const { labels, series } = props;
-  const max = Math.max(0, ...series.flatMap((s) => s.values));
-  const step = niceStep(max);
-  const top = Math.max(step, Math.ceil(max / step) * step);
+  const { bottom, top, step } = axis(series.flatMap((s) => s.values));
   const ticks: number[] = [];
-  for (let v = 0; v <= top; v += step) ticks.push(v);
+  for (let v = bottom; v <= top; v += step) ticks.push(v);
   const plotH = H - PAD.top - PAD.bottom;
-  const yOf = (v: number) => PAD.top + plotH - (v / top) * plotH;
+  const yOf = (v: number) => PAD.top + plotH - ((v - bottom) / (top - bottom)) * plotH;
   const every = Math.max(1, Math.ceil(labels.length / 6));
-  const xPoints = chartPoints(labels.map(() => 0), top);
+  const xPoints = chartPoints(labels.map(() => 0), bottom, top);
   return (
     <figure class="chart">
+      <figcaption class="chart-title">{props.title}</figcaption>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${props.id}-title ${props.id}-desc`} xmlns="http://www.w3.org/2000/svg">
         <title id={`${props.id}-title`}>{props.title}</title>
         <desc id={`${props.id}-desc`}>{props.desc}</desc>
@@ -60,7 +68,7 @@ export function LineChart(props: { id: string; title: string; desc: string; labe
           ))}
         </g>
         <g class="chart-axis">
-          <line x1={PAD.left} x2={W - PAD.right} y1={H - PAD.bottom} y2={H - PAD.bottom} />
+          <line x1={PAD.left} x2={W - PAD.right} y1={yOf(0)} y2={yOf(0)} />
           {labels.map((l, i) =>
             i % every === 0 || i === labels.length - 1 ? (
               <text x={xPoints[i]![0]} y={H - PAD.bottom + 18} text-anchor="middle">
@@ -70,7 +78,7 @@ export function LineChart(props: { id: string; title: string; desc: string; labe
           )}
         </g>
         {series.map((s) => {
-          const pts = chartPoints(s.values, top);
+          const pts = chartPoints(s.values, bottom, top);
           return (
             <g class={`chart-line chart-line-${s.tone}`} data-series={s.name}>
               <polyline fill="none" points={pts.map(([x, y]) => `${x},${y}`).join(' ')} />
@@ -83,11 +91,11 @@ export function LineChart(props: { id: string; title: string; desc: string; labe
           );
         })}
       </svg>
-      <figcaption class="chart-legend">
+      <p class="chart-legend" aria-hidden="true">
         {series.map((s) => (
           <span class={`legend legend-${s.tone}`}>{s.name}</span>
         ))}
-      </figcaption>
+      </p>
     </figure>
   );
 }

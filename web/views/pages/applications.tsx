@@ -4,7 +4,7 @@ import { Csrf } from '../components/form';
 import { safeHref } from '../render';
 import type { Application } from '../../../db/tables/partners';
 import { STATUS_BADGE } from './partners';
-import { Pager, type Paged } from '../components/pager';
+import { CsvLink, Pager, type Paged } from '../components/pager';
 
 export function ApplicationsPage(props: { ctx: PageContext; list: Paged<Application>; status?: string; canEdit: boolean; applyUrl: string; error?: string }) {
   const { list } = props;
@@ -79,6 +79,7 @@ export function ApplicationsPage(props: { ctx: PageContext; list: Paged<Applicat
         ))
       )}
       <Pager base="/applications" params={{ status: props.status }} page={list.page} pages={list.pages} total={list.total} />
+      <CsvLink href="/applications.csv" params={{ status: props.status }} />
     </Layout>
   );
 }

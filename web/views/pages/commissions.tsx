@@ -1,11 +1,12 @@
 import { Layout } from '../layout';
 import type { PageContext } from '../context';
 import { Csrf } from '../components/form';
-import { Pager } from '../components/pager';
+import { CsvLink, Pager } from '../components/pager';
 import { Money } from '../components/money';
 import { formatMoney } from '../../../server/lib/money';
 import type { CommissionListRow, CommissionStory, UnattributedRow } from '../../../server/commissions/queries';
 import { CommissionActions } from './payouts-commission-actions';
+import { CommissionLines } from './attribution-lines';
 
 const STATUSES = ['pending', 'approved', 'on_hold', 'paid', 'rejected'] as const;
 
@@ -81,6 +82,7 @@ export function CommissionsPage(props: { ctx: PageContext; rows: CommissionListR
         </table>
       )}
       <Pager base="/commissions" params={{ status: props.status }} page={props.page} pages={props.pages} total={props.total} />
+      <CsvLink href="/commissions.csv" params={{ status: props.status }} />
     </Layout>
   );
 }
@@ -181,6 +183,7 @@ export function CommissionExplainPage(props: { ctx: PageContext; story: Commissi
           </dd>
         </dl>
       </section>
+      <CommissionLines explanation={credit.explanation} currency={conversion.currency} />
       <section class="card">
         <h2>Reversals</h2>
         {reversals.length === 0 ? (
@@ -285,6 +288,7 @@ export function UnattributedPage(props: { ctx: PageContext; rows: UnattributedRo
         </table>
       )}
       <Pager base="/unattributed" params={{}} page={props.page} pages={props.pages} total={props.total} />
+      <CsvLink href="/unattributed.csv" />
     </Layout>
   );
 }

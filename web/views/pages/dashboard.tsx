@@ -21,8 +21,7 @@ function GettingStarted(props: { steps: ChecklistStep[]; publicUrl: string; publ
       </p>
       <ol class="checklist">
         {props.steps.map((s) => (
-          <li class={s.done ? 'done' : ''} data-step={s.key}>
-            <span class="sr-only">{s.done ? 'Done: ' : 'To do: '}</span>
+          <li class={s.done ? 'done' : ''}>
             {s.done ? '✓ ' : ''}
             <a href={s.href}>{s.label}</a>
           </li>
@@ -30,7 +29,9 @@ function GettingStarted(props: { steps: ChecklistStep[]; publicUrl: string; publ
       </ol>
       <details id="snippet" open={!props.steps.find((s) => s.key === 'snippet')?.done}>
         <summary>Add the tracking snippet</summary>
-        <p>Put this tag on every page of your site. It keeps the referral of visitors who arrive through a partner link (in a first-party cookie, `refcut_ref`).</p>
+        <p>
+          Put this tag on every page of your site. It keeps the referral of visitors who arrive through a partner link, in the first-party cookie <code>refcut_ref</code>.
+        </p>
         <SnippetTag publicUrl={props.publicUrl} publicId={props.publicId} />
         <p class="muted">Done once a visit is recorded through it, or a sale carries a click id (clk_…).</p>
       </details>

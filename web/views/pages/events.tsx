@@ -1,6 +1,7 @@
 import { Layout } from '../layout';
 import type { PageContext } from '../context';
 import { Csrf } from '../components/form';
+import { CsvLink } from '../components/pager';
 
 export interface EventRowView {
   id: string;
@@ -149,6 +150,7 @@ export function EventsPage(props: {
       <p class="pager">
         {props.page > 1 ? <a href={q(props.page - 1)}>← Newer</a> : null} {props.hasMore ? <a href={q(props.page + 1)}>Older →</a> : null}
       </p>
+      <CsvLink href="/events.csv" params={{ status: props.filter.status, type: props.filter.type }} />
       {props.canEdit && props.connected ? (
         <section class="card">
           <h2>Catch up</h2>

@@ -1,7 +1,7 @@
 import { Layout } from '../layout';
 import type { PageContext } from '../context';
 import type { Partner } from '../../../db/tables/partners';
-import { Pager, type Paged } from '../components/pager';
+import { CsvLink, Pager, type Paged } from '../components/pager';
 
 export const STATUS_BADGE: Record<string, string> = { active: 'badge ok', paused: 'badge warn', banned: 'badge bad', pending: 'badge', approved: 'badge ok', rejected: 'badge bad' };
 
@@ -60,6 +60,9 @@ export function PartnersListPage(props: { ctx: PageContext; list: Paged<Partner>
         </table>
       )}
       <Pager base="/partners" params={{ search: props.search, status: props.status }} page={list.page} pages={list.pages} total={list.total} />
+      <p>
+        <CsvLink href="/partners.csv" params={{ search: props.search, status: props.status }} /> · <a href="/dashboard/partners?sort=earnings">Partners by earnings</a>
+      </p>
     </Layout>
   );
 }

@@ -3,7 +3,7 @@ import type { PageContext } from '../context';
 import { Csrf } from '../components/form';
 import { StatusBadge } from './commissions';
 import { Money } from '../components/money';
-import { Pager } from '../components/pager';
+import { CsvLink, Pager } from '../components/pager';
 import type { RunPlan } from '../../../server/payouts/service';
 import type { PayoutListRow, PayoutRun } from '../../../server/payouts/store';
 
@@ -199,6 +199,7 @@ export function PayoutsPage(props: {
         <h2>All payouts</h2>
         <PayoutsTable rows={props.payouts} />
         <Pager base="/payouts" params={{ mode }} page={props.page} pages={props.pages} total={props.total} />
+        <CsvLink href="/payouts.csv" params={{ mode }} />
       </section>
     </Layout>
   );
