@@ -117,6 +117,19 @@ export function createApp(deps: AppDeps): App {
     }),
   );
   ui.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 200 }));
+  // express-session stores a changed session only after the response's headers are out, so a browser can
+  // follow a redirect before a flash message or a fresh login is saved (expressjs/session#360; seen with
+  // PostgreSQL in the browser tests). A redirect after a change therefore waits for the save.
+  ui.use((req, res, next) => {
+    const snapshot = () => JSON.stringify({ ...req.session, cookie: undefined });
+    const before = snapshot();
+    const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+    res.redirect = ((...args: unknown[]) => {
+      if (!req.session || snapshot() === before) return redirect(...args);
+      req.session.save((err) => (err ? next(err) : redirect(...args)));
+    }) as typeof res.redirect;
+    next();
+  });
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
     getTokenFromRequest: (req) =>
       ((req.body as Record<string, unknown> | undefined)?._csrf as string | undefined) ??

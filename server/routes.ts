@@ -21,9 +21,10 @@ import { attributionRoutes } from './attribution/routes';
 import { portalRoutes } from './portal/routes';
 import { attributionJobs } from './attribution/jobs';
 import { dashboardJobs, dashboardRoutes } from './dashboard/routes';
+import { privacyRoutes } from './privacy/routes';
 
 export function allRoutes(ctx: AppContext): RouteDef[] {
-  return [...healthRoutes(ctx), ...accountRoutes(ctx), ...partnerRoutes(ctx), ...connectRoutes(ctx), ...stripeRoutes(ctx), ...commissionRoutes(ctx), ...apiRoutes(ctx), ...outboundRoutes(ctx), ...payoutRoutes(ctx), ...auditRoutes(ctx), ...attributionRoutes(ctx), ...portalRoutes(ctx), ...dashboardRoutes(ctx)];
+  return [...healthRoutes(ctx), ...accountRoutes(ctx), ...partnerRoutes(ctx), ...connectRoutes(ctx), ...stripeRoutes(ctx), ...commissionRoutes(ctx), ...apiRoutes(ctx), ...outboundRoutes(ctx), ...payoutRoutes(ctx), ...auditRoutes(ctx), ...attributionRoutes(ctx), ...portalRoutes(ctx), ...dashboardRoutes(ctx), ...privacyRoutes(ctx)];
 }
 
 export function allJobs(ctx: AppContext): Job[] {

@@ -40,6 +40,8 @@ export async function rollupAll(db: DB, clock: Clock): Promise<number> {
     .orderBy('merchants.id')
     .execute();
   let work = 0;
+  // One merchant's failure (say, a time zone Intl does not know) must not hold the others back.
+  let failure: unknown;
   for (const m of merchants) {
     try {
       if (m.timeZone !== m.zone) {
@@ -51,9 +53,10 @@ export async function rollupAll(db: DB, clock: Clock): Promise<number> {
       work += await rollupClicks(db, m.id, state, horizon, now.toISOString());
       work += await rollupLedger(db, m.id, state, horizon, now.toISOString());
     } catch (err) {
-      if (!(err instanceof Superseded)) throw err;
+      if (!(err instanceof Superseded)) failure ??= err;
     }
   }
+  if (failure) throw failure;
   return work;
 }
 

@@ -12,7 +12,6 @@ interface StoreOptions {
   stripeApiBase?: string;
 }
 // A plain CommonJS file, as a merchant would copy it: loaded with require, typed here.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { createStore } = require('../../examples/store/server') as { createStore: (o: StoreOptions) => Express };
 
 const CLICK = 'clk_Ab12Cd34Ef56Gh78Ij90';

@@ -44,6 +44,7 @@ describe('the REST tracking API under random and mutated bodies', () => {
     let n = 0;
     const statuses: Record<string, number> = {};
     const body = fc.oneof(
+      { weight: 2, arbitrary: fc.constant((path: string) => validBody(path, n)) },
       { weight: 3, arbitrary: fc.array(mutations(), { minLength: 1, maxLength: 3 }).map((muts) => (path: string) => muts.reduce<unknown>((v, m) => m(v), validBody(path, n))) },
       { weight: 1, arbitrary: oddValue().map((v) => () => v) },
       { weight: 1, arbitrary: fc.dictionary(fc.string({ maxLength: 12 }), oddValue(), { maxKeys: 6 }).map((d) => () => d) },

@@ -151,6 +151,8 @@ const hex = (rng: Rng, n: number) => {
 
 export interface SeedOptions {
   counts?: SeedCounts;
+  /** Stop after the ledger rows: no payout run, no rollups (profiling those). */
+  ledgerOnly?: boolean;
   seed?: number;
   log?: (line: string) => void;
 }
@@ -259,6 +261,8 @@ export async function seedBenchMerchant(db: Db, databaseUrl: string, options: Se
   await bulkInsert(db, CONVERSIONS, conversions);
   await bulkInsert(db, COMMISSIONS, commissions);
   log(`${conversions.length} conversions, ${commissions.length} commissions`);
+
+  if (options.ledgerOnly) return { databaseUrl, counts, seededAt: nowIso, merchantId, publicId, userId, email: BENCH_EMAIL, password: BENCH_PASSWORD, apiKey, slugs: [], topPartnerIds: [], connectionAccount };
 
   // Payout history through the real service: a run 35 days ago paid everything approved by then.
   const runAt = new Date(nowMs - 35 * DAY_MS);
