@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
@@ -16,6 +16,7 @@ import { PUBLIC_DIR } from './lib/paths';
 import { apiRouter } from './api/router';
 import { fastRedirect, type TrustFn } from './tracking/fast-redirect';
 import { ipHasher } from './tracking/visitor';
+import { safeEqual } from './lib/ids';
 
 export interface App {
   express: Express;
@@ -25,6 +26,16 @@ export interface App {
 }
 
 const BODY_LIMIT = '100kb';
+
+// Early routes skip helmet (its cost on the hottest paths) but keep what matters for what they send: no
+// MIME sniffing of the snippet or JSON, and no inline script or framing of their one HTML page (a link
+// that does not exist). No Referrer-Policy here: the merchant's site should see where a click came from.
+const EARLY_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+const earlyHeaders: RequestHandler = (_req, res, next) => {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Content-Security-Policy', EARLY_CSP);
+  next();
+};
 
 /** Build the whole HTTP app from its dependencies. No module reads process.env: config arrives here. */
 export function createApp(deps: AppDeps): App {
@@ -77,7 +88,7 @@ export function createApp(deps: AppDeps): App {
   const early = express.Router();
   for (const r of routes.filter((r) => isEarlyAccess(r.access))) {
     const parsers = r.access === 'public_api' ? [express.json({ limit: BODY_LIMIT })] : [];
-    early[r.method](r.path, ...parsers, ...r.handlers);
+    early[r.method](r.path, earlyHeaders, ...parsers, ...r.handlers);
   }
   app.use(early);
 
@@ -131,11 +142,16 @@ export function createApp(deps: AppDeps): App {
     next();
   });
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
-    getTokenFromRequest: (req) =>
-      ((req.body as Record<string, unknown> | undefined)?._csrf as string | undefined) ??
-      (req.headers['x-csrf-token'] as string | undefined) ??
-      // File uploads (multipart) are parsed by their route, after this check: their form carries the token in its action URL.
-      (req.is('multipart/form-data') ? (req.query._csrf as string | undefined) : undefined),
+    getTokenFromRequest: (req) => {
+      const sent =
+        ((req.body as Record<string, unknown> | undefined)?._csrf as string | undefined) ??
+        (req.headers['x-csrf-token'] as string | undefined) ??
+        // File uploads (multipart) are parsed by their route, after this check: their form carries the token in its action URL.
+        (req.is('multipart/form-data') ? (req.query._csrf as string | undefined) : undefined);
+      // csrf-sync compares with ===: compare in constant time here, and hand it the stored token only on a match.
+      const stored = req.session?.csrfToken;
+      return typeof sent === 'string' && typeof stored === 'string' && safeEqual(sent, stored) ? stored : undefined;
+    },
   });
   ui.use((req, res, next) => {
     // Only mint a token (and so a session) when a page will be rendered or one already exists.

@@ -2,7 +2,7 @@
 import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config';
-import { createDb, type Db } from '../db';
+import { createDb, optimize, type Db } from '../db';
 import { migrateToLatest } from '../db/migrate';
 import { createLogger } from './lib/logger';
 import { systemClock } from './lib/clock';
@@ -35,6 +35,10 @@ export async function start(config: Config): Promise<{ server: Server; stop: () 
   app.jobs.start();
   const sweeper = setInterval(() => void app.sessionStore.sweep().catch((err) => logger.error({ err }, 'session sweep failed')), 15 * 60_000);
   sweeper.unref();
+  // Planner statistics follow the data as it grows (SQLite only; see db/index.ts).
+  await optimize(db);
+  const statistics = setInterval(() => void optimize(db).catch((err) => logger.error({ err }, 'database optimize failed')), 60 * 60_000);
+  statistics.unref();
 
   const server = await new Promise<Server>((resolve) => {
     const s = app.express.listen(config.port, config.host, () => resolve(s));
@@ -48,6 +52,7 @@ export async function start(config: Config): Promise<{ server: Server; stop: () 
     (stopping ??= (async () => {
       logger.info('shutting down: draining in-flight requests');
       clearInterval(sweeper);
+      clearInterval(statistics);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -11,6 +11,7 @@ import * as m2026112507 from './2026112507_product_rules';
 import * as m2026112508 from './2026112508_payouts';
 import * as m2026112509 from './2026112509_dashboard';
 import * as m2026112510 from './2026112510_portal';
+import * as m2026112512 from './2026112512_performance';
 
 export const migrations: Record<string, Migration> = {
   '2026112501_foundation': m2026112501,
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '2026112508_payouts': m2026112508,
   '2026112509_dashboard': m2026112509,
   '2026112510_portal': m2026112510,
+  '2026112512_performance': m2026112512,
 };

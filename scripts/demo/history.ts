@@ -1,12 +1,13 @@
 // Ninety days of a merchant's Stripe account as Stripe would have recorded it: Checkout purchases
-// (subscriptions with monthly renewals, one-off licenses), trials, churn, a failed renewal, refunds and
-// disputes, in USD and EUR, plus sales nobody referred. Returns the objects the webhook handlers fetch
+// (subscriptions with monthly renewals, one-off licenses), trials, churn, a failed renewal, in USD and
+// EUR, plus sales nobody referred; refunds and disputes follow in after-sales.ts. Returns the objects the webhook handlers fetch
 // (their final state, as Stripe would answer today) and the events, oldest first. Pure: no I/O.
 import type Stripe from 'stripe';
 import { build, fakeId, type FakeStoredObject } from '../../test/fake-stripe';
 import { COMPANY_DOMAINS, EUR_USD, FIRST_NAMES, LAST_NAMES, PLANS, type Plan } from './cast';
 import type { PartnerTraffic, SeedClick } from './clicks';
 import type { Rng } from './random';
+import { planAfterSales } from './after-sales';
 
 const DAY = 86_400;
 const HOUR = 3_600;
@@ -21,6 +22,17 @@ export interface HistoryCounts {
   refunds: number;
   disputes: number;
   eurSales: number;
+}
+
+/** Records an event of the history (the connected account is filled in). */
+export type EventFn = <T extends Stripe.Event.Type>(type: T, object: build.EventFor<T>['data']['object'], created: number, previousAttributes?: Record<string, unknown>) => void;
+
+/** A paid charge of the story, with its PaymentIntent (what refunds and disputes point at). */
+export interface PaidCharge {
+  pi: Stripe.PaymentIntent;
+  charge: Stripe.Charge;
+  at: number;
+  referred: boolean;
 }
 
 export interface StripeHistory {
@@ -49,10 +61,11 @@ export function planHistory(rng: Rng, opts: { now: Date; account: string; partne
   const objects: FakeStoredObject[] = [];
   const events: Stripe.Event[] = [];
   const counts: HistoryCounts = { referredSales: 0, unattributedSales: 0, subscriptions: 0, trials: 0, renewals: 0, cancellations: 0, refunds: 0, disputes: 0, eurSales: 0 };
-  const event = <T extends Stripe.Event.Type>(type: T, object: build.EventFor<T>['data']['object'], created: number, previousAttributes?: Record<string, unknown>) =>
+  const event: EventFn = (type, object, created, previousAttributes) => {
     events.push(build.event(type, object, { account: opts.account, created, previousAttributes }) as Stripe.Event);
-  const oneOffs: { pi: Stripe.PaymentIntent; charge: Stripe.Charge; at: number; referred: boolean }[] = [];
-  const renewals: { pi: Stripe.PaymentIntent; charge: Stripe.Charge; at: number; referred: boolean; sub: Stripe.Subscription }[] = [];
+  };
+  const oneOffs: PaidCharge[] = [];
+  const renewals: (PaidCharge & { sub: Stripe.Subscription })[] = [];
 
   const newBuyer = (at: number, referral: string | null): Buyer => {
     const first = rng.pick(FIRST_NAMES);
@@ -277,46 +290,7 @@ export function planHistory(rng: Rng, opts: { now: Date; account: string; partne
     sell(newBuyer(at, i < 2 ? 'spring-promo' : null), rng.chance(0.2) ? 'eur' : 'usd', at);
   }
 
-  // Refunds: two partial and two full on one-off purchases, and one renewal charge given back.
-  const refundable = oneOffs.filter((o) => o.referred && o.at < nowS - 8 * DAY);
-  const refundShares = [0.5, 0.3, 1, 1];
-  for (const [i, share] of refundShares.entries()) {
-    const sale = refundable[Math.floor(((i + 1) * refundable.length) / (refundShares.length + 2))];
-    if (!sale) continue;
-    refund(sale, Math.round(sale.charge.amount * share), Math.min(nowS - DAY, sale.at + rng.int(2, 20) * DAY));
-  }
-  const renewal = renewals.filter((p) => p.referred && p.at < nowS - 5 * DAY && p.sub.status === 'active').at(-1);
-  if (renewal) refund(renewal, renewal.charge.amount, Math.min(nowS - DAY, renewal.at + 3 * DAY));
-
-  function refund(sale: { pi: Stripe.PaymentIntent; charge: Stripe.Charge }, amount: number, at: number) {
-    counts.refunds += 1;
-    const re = build.refund({ amount, charge: sale.charge.id, payment_intent: sale.pi.id, currency: sale.charge.currency, created: at, status: 'succeeded' });
-    const after = { ...sale.charge, amount_refunded: sale.charge.amount_refunded + amount, refunded: sale.charge.amount_refunded + amount >= sale.charge.amount };
-    Object.assign(sale.charge, after); // the charge as Stripe answers today
-    objects.push(re);
-    event('charge.refunded', after, at);
-  }
-
-  // Disputes: one lost a while ago (its commission is reversed), one still open (its commission is held).
-  const disputable = oneOffs.filter((o) => o.referred && o.charge.amount_refunded === 0);
-  const old = disputable.find((o) => o.at < nowS - 45 * DAY);
-  const recent = [...disputable].reverse().find((o) => o.at < nowS - 4 * DAY && o.at > nowS - 25 * DAY);
-  if (old) {
-    const base = { charge: old.charge.id, payment_intent: old.pi.id, amount: old.charge.amount, currency: old.charge.currency, reason: 'fraudulent' as const, created: old.at + 9 * DAY };
-    const dp = build.dispute({ ...base, status: 'lost' });
-    objects.push(dp);
-    old.charge.disputed = true;
-    event('charge.dispute.created', { ...dp, status: 'needs_response' }, old.at + 9 * DAY);
-    event('charge.dispute.closed', dp, old.at + 30 * DAY);
-    counts.disputes += 1;
-  }
-  if (recent) {
-    const dp = build.dispute({ charge: recent.charge.id, payment_intent: recent.pi.id, amount: recent.charge.amount, currency: recent.charge.currency, reason: 'product_not_received', status: 'needs_response', created: recent.at + 2 * DAY });
-    objects.push(dp);
-    recent.charge.disputed = true;
-    event('charge.dispute.created', dp, recent.at + 2 * DAY);
-    counts.disputes += 1;
-  }
+  planAfterSales(rng, nowS, { objects, event, counts }, { oneOffs, renewals });
 
   events.sort((a, b) => a.created - b.created);
   return { objects, events, counts };

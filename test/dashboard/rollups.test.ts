@@ -16,16 +16,17 @@ beforeEach(async () => {
 afterEach(() => w.close());
 
 const db = () => w.t.db.kysely;
-const stats = () =>
-  db()
-    .selectFrom('dailyStats')
-    .select(['livemode', 'day', 'partnerId', 'currency', 'clicks', 'leads', 'customers', 'sales', 'revenue', 'commissionsOwed', 'commissionsPaid'])
-    .where('merchantId', '=', w.m.merchantId)
-    .orderBy('livemode')
-    .orderBy('day')
-    .orderBy('partnerId')
-    .orderBy('currency')
-    .execute();
+/** Rows in (mode, day, partner, currency) order, compared code point by code point on both dialects. */
+const sorted = <T extends { livemode: number; day: string; partnerId: string; currency: string }>(r: T[]) =>
+  [...r].sort((a, b) => a.livemode - b.livemode || (a.day < b.day ? -1 : a.day > b.day ? 1 : 0) || (a.partnerId < b.partnerId ? -1 : a.partnerId > b.partnerId ? 1 : 0) || (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0));
+const stats = async () =>
+  sorted(
+    await db()
+      .selectFrom('dailyStats')
+      .select(['livemode', 'day', 'partnerId', 'currency', 'clicks', 'leads', 'customers', 'sales', 'revenue', 'commissionsOwed', 'commissionsPaid'])
+      .where('merchantId', '=', w.m.merchantId)
+      .execute(),
+  );
 const range = { livemode: 0, from: '2026-11-01', to: '2026-11-30', timeZone: 'UTC' };
 /** Let the lag pass and run the job until it has nothing left. */
 async function rollUp() {
@@ -66,8 +67,6 @@ describe('the daily rollups', () => {
       commissionsPaid: 0,
       ...n,
     });
-    const sorted = <T extends { livemode: number; day: string; partnerId: string; currency: string }>(r: T[]) =>
-      [...r].sort((a, b) => a.livemode - b.livemode || a.day.localeCompare(b.day) || a.partnerId.localeCompare(b.partnerId) || a.currency.localeCompare(b.currency));
     expect(rows).toEqual(
       sorted([
         // Clicks have no mode: both ledgers' rows carry them.

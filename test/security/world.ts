@@ -52,6 +52,11 @@ export async function buildTenant(t: StripeTestApp, name: string): Promise<Tenan
   await browser(t).submit(`/apply/${m.publicId}`, { name: `Applicant of ${name}`, email: `applicant@${slug}.test`, company: '', website: '', reason: '' });
   const application = await one(db.selectFrom('applications').selectAll().where('merchantId', '=', m.merchantId).executeTakeFirst(), 'application');
 
+  // An outbound webhook first, so the sales below are delivered to it.
+  const receiver = await webhookReceiver();
+  await m.browser.submit('/settings/webhooks', { url: receiver.url, events: 'commission.created', mode: 'test' } as never);
+  const endpoint = await one(db.selectFrom('webhookEndpoints').selectAll().where('merchantId', '=', m.merchantId).executeTakeFirst(), 'webhook endpoint');
+
   // Sales through Stripe: attributed with a refund, disputed, a subscription, and one unattributed.
   const pi = build.paymentIntent({ amount: 20_000 });
   const charge = build.charge({ amount: 20_000, payment_intent: pi.id });
@@ -92,9 +97,6 @@ export async function buildTenant(t: StripeTestApp, name: string): Promise<Tenan
   await addProductRule(m, { matchType: 'product', matchId: `prod_${slug}`, action: 'exclude' });
   const productRule = await one(db.selectFrom('productRules').selectAll().where('merchantId', '=', m.merchantId).executeTakeFirst(), 'product rule');
   await mapPromotionCode(m, { promotionCodeId: `promo_${slug}`, code: `${slug.toUpperCase()}10`, partner: partner.code });
-  const receiver = await webhookReceiver();
-  await m.browser.submit('/settings/webhooks', { url: receiver.url, events: 'commission.created', mode: 'test' } as never);
-  const endpoint = await one(db.selectFrom('webhookEndpoints').selectAll().where('merchantId', '=', m.merchantId).executeTakeFirst(), 'webhook endpoint');
   const liveKey = await createApiKey(m, { mode: 'live', name: `${slug} live` });
   const testKey = await createApiKey(m, { mode: 'test', name: `${slug} test` });
   const apiKey = await one(db.selectFrom('apiKeys').selectAll().where('merchantId', '=', m.merchantId).executeTakeFirst(), 'api key');
@@ -154,4 +156,56 @@ export async function buildTenant(t: StripeTestApp, name: string): Promise<Tenan
     },
     markers: [partner.name, partner.email, partner2.email, `applicant@${slug}.test`, `buyer@${slug}.test`, `lead@${slug}.test`, `admin@${slug}.test`, `REF-${slug}`, `${slug}-campaign`, receiver.url],
   };
+}
+
+/** Which of a tenant's ids a path parameter names, decided by the parameter and the path around it. */
+const PARAMS: [RegExp, string, string][] = [
+  [/^\/team\//, 'userId', 'member'],
+  [/^\/invite\//, 'token', 'invite'],
+  [/^\/partners\//, 'id', 'partner'],
+  [/^\/partners\//, 'linkId', 'link'],
+  [/^\/applications\//, 'id', 'application'],
+  [/^\/apply\//, 'publicId', 'publicId'],
+  [/^\/r\//, 'slug', 'slug'],
+  [/^\/events\//, 'id', 'event'],
+  [/^\/commissions\//, 'id', 'commission'],
+  [/^\/conversions\//, 'id', 'conversion'],
+  [/^\/customers\//, 'id', 'binding'],
+  [/^\/settings\/api-keys\//, 'id', 'apiKey'],
+  [/^\/settings\/webhooks\/deliveries\//, 'deliveryId', 'delivery'],
+  [/^\/settings\/webhooks\//, 'id', 'webhook'],
+  [/^\/settings\/product-rules\//, 'id', 'productRule'],
+  [/^\/settings\/promotion-codes\//, 'id', 'promotionCode'],
+  [/^\/payouts\/rates\//, 'id', 'rate'],
+  [/^\/payouts\/runs\//, 'id', 'run'],
+  [/^\/payouts\//, 'id', 'payout'],
+  [/^\/balances\//, 'partnerId', 'partner'],
+  [/^\/balances\//, 'month', 'month'],
+  [/^\/deals\//, 'id', 'deal'],
+  [/^\/deals\//, 'decision', '=accept'],
+  [/^\/privacy\/partners\//, 'id', 'partner'],
+  [/^\/portal\//, 'programPublicId', 'publicId'],
+  [/^\/portal\/[^/]+\/links\//, 'linkId', 'link'],
+  [/^\/portal\/[^/]+\/commissions\//, 'id', 'commission'],
+  [/^\/portal\/[^/]+\/payouts\//, 'id', 'payout'],
+  [/^\/portal\/[^/]+\/statements\//, 'month', 'month'],
+  [/^\/api\/v1\/affiliates\/by-customer\//, 'customerId', 'customerId'],
+  [/^\/api\/v1\/affiliates\//, 'id', 'partner'],
+  [/^\/api\/v1\/applications\//, 'id', 'application'],
+];
+
+/**
+ * The route's path with the tenant's ids in its parameters (`overrides` replaces some, e.g. B's program
+ * id with A's partner id). Throws for a parameter no rule names, so a new route cannot slip through.
+ */
+export function fillPath(path: string, ids: Record<string, string>, overrides: Record<string, string> = {}): string {
+  const all: Record<string, string> = { ...ids, customerId: ids.customer?.replace(/^stripe:/, '') ?? '', ...overrides };
+  return path.replace(/:([A-Za-z]+)/g, (_, param: string) => {
+    if (overrides[param] !== undefined) return encodeURIComponent(overrides[param]!);
+    const rule = PARAMS.find(([re, name]) => name === param && re.test(path));
+    if (!rule) throw new Error(`no rule for the parameter :${param} of ${path} (add one to test/security/world.ts)`);
+    const value = rule[2].startsWith('=') ? rule[2].slice(1) : all[rule[2]];
+    if (value === undefined) throw new Error(`the world has no ${rule[2]} for ${path}`);
+    return encodeURIComponent(value);
+  });
 }

@@ -264,6 +264,10 @@ export async function seedBenchMerchant(db: Db, databaseUrl: string, options: Se
 
   if (options.ledgerOnly) return { databaseUrl, counts, seededAt: nowIso, merchantId, publicId, userId, email: BENCH_EMAIL, password: BENCH_PASSWORD, apiKey, slugs: [], topPartnerIds: [], connectionAccount };
 
+  // Statistics for the planner now that the tables are big, as a running installation has them (db/index.ts).
+  if (db.sqlite) db.sqlite.exec('analyze');
+  else await db.pool!.query('analyze');
+
   // Payout history through the real service: a run 35 days ago paid everything approved by then.
   const runAt = new Date(nowMs - 35 * DAY_MS);
   const run = await runPayouts({ db: k, clock: new FixedClock(runAt) }, merchantId, 1, userId);

@@ -15,6 +15,8 @@ import { createStripe } from '../../../server/stripe/client';
 
 export interface PlannedQuery {
   sql: string;
+  /** How long it ran here (one cold-ish execution, in this process: a hint, not a benchmark). */
+  ms: number;
   plan: string[];
   /** Plan lines that read the clicks table without an index (a full scan). */
   clickScans: string[];
@@ -26,9 +28,9 @@ export interface Endpoint {
   api?: boolean;
 }
 
-function loggingDb(url: string, onQuery: (sql: string, params: readonly unknown[]) => void): Db & { explain(sql: string, params: readonly unknown[]): Promise<string[]> } {
+function loggingDb(url: string, onQuery: (sql: string, params: readonly unknown[], ms: number) => void): Db & { explain(sql: string, params: readonly unknown[]): Promise<string[]> } {
   const log = (e: LogEvent) => {
-    if (e.level === 'query') onQuery(e.query.sql, e.query.parameters);
+    if (e.level === 'query') onQuery(e.query.sql, e.query.parameters, e.queryDurationMillis);
   };
   if (isPostgresUrl(url)) {
     const pool = new pg.Pool({ connectionString: url, max: 4 });
@@ -69,9 +71,15 @@ function scansOfClicks(sql: string, plan: string[], postgres: boolean): string[]
 }
 
 /** Run each endpoint once as the logged-in merchant (or with the API key) and explain every query it made. */
-export async function explainEndpoints(url: string, login: { email: string; password: string; apiKey: string }, endpoints: Endpoint[]): Promise<Map<string, PlannedQuery[]>> {
-  let current: { sql: string; params: readonly unknown[] }[] = [];
-  const db = loggingDb(url, (sql, params) => current.push({ sql, params }));
+export interface ExplainedRequest {
+  /** The request's time in this process (logging kysely, supertest): a hint of where time goes. */
+  ms: number;
+  queries: PlannedQuery[];
+}
+
+export async function explainEndpoints(url: string, login: { email: string; password: string; apiKey: string }, endpoints: Endpoint[]): Promise<Map<string, ExplainedRequest>> {
+  let current: { sql: string; params: readonly unknown[]; ms: number }[] = [];
+  const db = loggingDb(url, (sql, params, ms) => current.push({ sql, params, ms }));
   const config = parseConfig({
     NODE_ENV: 'production',
     PUBLIC_URL: 'http://127.0.0.1',
@@ -90,18 +98,23 @@ export async function explainEndpoints(url: string, login: { email: string; pass
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
     const login_ = await agent.post('/login').type('form').send({ email: login.email, password: login.password, _csrf: csrf });
     if (login_.status !== 303) throw new Error(`login answered ${login_.status}`);
-    const out = new Map<string, PlannedQuery[]>();
+    const out = new Map<string, ExplainedRequest>();
     for (const e of endpoints) {
       current = [];
-      const res = e.api ? await request(app.express).get(e.path).set('Authorization', `Bearer ${login.apiKey}`) : await agent.get(e.path);
+      const get = () => (e.api ? request(app.express).get(e.path).set('Authorization', `Bearer ${login.apiKey}`) : agent.get(e.path));
+      await get(); // the second run is the one explained: caches warm, as in the benchmark
+      current = [];
+      const started = process.hrtime.bigint();
+      const res = await get();
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
       if (res.status !== 200) throw new Error(`${e.path} answered ${res.status}`);
       const planned: PlannedQuery[] = [];
       for (const q of current) {
         if (/^(begin|commit|rollback)/i.test(q.sql)) continue;
         const plan = await db.explain(q.sql, q.params);
-        planned.push({ sql: q.sql, plan, clickScans: scansOfClicks(q.sql, plan, db.dialect === 'postgres') });
+        planned.push({ sql: q.sql, ms: q.ms, plan, clickScans: scansOfClicks(q.sql, plan, db.dialect === 'postgres') });
       }
-      out.set(e.name, planned);
+      out.set(e.name, { ms, queries: planned });
     }
     return out;
   } finally {
