@@ -6,6 +6,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, SqliteDriver, CamelCasePlugin, CompiledQuery, sql, type DatabaseConnection, type Driver, type SqliteDatabase } from 'kysely';
 import type { Database } from './schema';
 import { registerHot, statementCache } from './hot';
+import { startCheckpointer } from './checkpoint';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -37,6 +38,9 @@ export interface CreateDbOptions {
   /** PostgreSQL only: run every statement in this schema (tests isolate themselves this way). */
   schema?: string;
   poolSize?: number;
+  /** SQLite file only: WAL checkpoints in a worker thread instead of on a request's commit (the server; see checkpoint.ts). */
+  backgroundCheckpoints?: boolean;
+  onCheckpointError?: (message: string) => void;
 }
 
 /**
@@ -85,7 +89,16 @@ export function createDb(url: string, options: CreateDbOptions = {}): Db {
   sqlite.pragma('optimize = 0x10002');
   const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(statementCache(sqlite)), plugins: [new CamelCasePlugin()] });
   registerHot(kysely, { sqlite });
-  return { kysely, dialect: 'sqlite', sqlite, close: () => kysely.destroy() };
+  const checkpointer = options.backgroundCheckpoints && file !== ':memory:' ? startCheckpointer(file, sqlite, { onError: options.onCheckpointError }) : undefined;
+  return {
+    kysely,
+    dialect: 'sqlite',
+    sqlite,
+    close: async () => {
+      await checkpointer?.stop();
+      await kysely.destroy();
+    },
+  };
 }
 
 /** Refresh SQLite's planner statistics where the data changed a lot (cheap when nothing did); PostgreSQL's autovacuum does this itself. */

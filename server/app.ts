@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
@@ -17,6 +17,7 @@ import { apiRouter } from './api/router';
 import { fastRedirect, type TrustFn } from './tracking/fast-redirect';
 import { ipHasher } from './tracking/visitor';
 import { safeEqual } from './lib/ids';
+import { earlyHeaders } from './http/early-headers';
 
 export interface App {
   express: Express;
@@ -26,16 +27,6 @@ export interface App {
 }
 
 const BODY_LIMIT = '100kb';
-
-// Early routes skip helmet (its cost on the hottest paths) but keep what matters for what they send: no
-// MIME sniffing of the snippet or JSON, and no inline script or framing of their one HTML page (a link
-// that does not exist). No Referrer-Policy here: the merchant's site should see where a click came from.
-const EARLY_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
-const earlyHeaders: RequestHandler = (_req, res, next) => {
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Content-Security-Policy', EARLY_CSP);
-  next();
-};
 
 /** Build the whole HTTP app from its dependencies. No module reads process.env: config arrives here. */
 export function createApp(deps: AppDeps): App {

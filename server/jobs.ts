@@ -47,9 +47,11 @@ export class Jobs {
     const p = (async () => {
       await new Promise((r) => setImmediate(r));
       try {
-        // Keep going while there is work: a batch that did something may have left more behind.
+        // Keep going while there is work: a batch that did something may have left more behind. Yield to
+        // the event loop between batches: with SQLite every query resolves at once, so a busy job would
+        // otherwise hold off incoming requests (webhook acknowledgements, clicks) until its backlog is gone.
         while ((await job.run()) > 0 && !this.stopped) {
-          /* next batch */
+          await new Promise((r) => setImmediate(r));
         }
       } catch (err) {
         this.logger.error({ err, job: name }, 'background job failed');

@@ -29,7 +29,7 @@ export async function start(config: Config): Promise<{ server: Server; stop: () 
       `!!! Using INSECURE development defaults for ${config.defaultedSecrets.join(', ')}. Set them before exposing this server; NODE_ENV=production refuses to start without them.`,
     );
   }
-  const db = createDb(config.databaseUrl);
+  const db = createDb(config.databaseUrl, { backgroundCheckpoints: true, onCheckpointError: (message) => logger.warn({ message }, 'background WAL checkpoint failed') });
   await migrateToLatest(db.kysely);
   const app = createApp({ db, config, clock: systemClock, stripe: createStripe(config), logger });
   app.jobs.start();

@@ -94,6 +94,8 @@ export function createEventWorker(deps: WorkerDeps, options: WorkerOptions = {})
       const ids = await store.dueEventIds(db, nowIso, batchSize);
       let claimed = 0;
       for (const id of ids) {
+        // One event at a time, letting requests in between (see the same yield in server/jobs.ts).
+        if (claimed > 0) await new Promise((r) => setImmediate(r));
         const token = newId('lck');
         if (!(await store.claimEvent(db, id, nowIso, new Date(now.getTime() + leaseMs).toISOString(), token))) continue;
         claimed += 1;

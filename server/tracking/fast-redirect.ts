@@ -5,12 +5,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DB } from '../../db';
 import type { Clock } from '../lib/clock';
+import { EARLY_HEADERS } from '../http/early-headers';
 import { referralCookie } from './cookie';
 import { recordLinkClick, type LinkClickResult } from './service';
 
 /** The 302 both paths send. Every click is a new click id: never let a browser or proxy replay a cached redirect. */
 export function redirectHeaders(result: Extract<LinkClickResult, { found: true }>, secure: boolean): Record<string, string> {
   return {
+    ...EARLY_HEADERS,
     Location: result.location,
     'Set-Cookie': referralCookie(result.clickId, result.cookieSeconds, secure),
     'Cache-Control': 'no-store',

@@ -1,0 +1,69 @@
+// WAL checkpoints off the request path. SQLite copies the write-ahead log back into the database file
+// (and, with synchronous=NORMAL, fsyncs it) on the commit that crosses wal_autocheckpoint: with
+// better-sqlite3 that commit, and the event loop with it, stalls for 5 to 20 ms every few hundred
+// clicks. A worker thread with its own connection runs PASSIVE checkpoints instead, which never block
+// the writer; the server's connection stops checkpointing only once that thread is running.
+import { Worker } from 'node:worker_threads';
+import type SQLite from 'better-sqlite3';
+
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const SQLite = require(workerData.driver);
+const db = new SQLite(workerData.file);
+db.pragma('busy_timeout = 1000');
+const fs = require('node:fs');
+const checkpoint = () => {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+    // Under a steady stream of writes a passive checkpoint never catches up with the log, which then
+    // only grows: past the limit, restart it. Most frames were just copied and synced, so the writer
+    // waits only for the last few.
+    if (fs.statSync(workerData.file + '-wal', { throwIfNoEntry: false })?.size > workerData.restartBytes) db.pragma('wal_checkpoint(RESTART)');
+  } catch (err) { parentPort.postMessage({ error: String(err && err.message || err) }); }
+};
+const timer = setInterval(checkpoint, workerData.intervalMs);
+parentPort.on('message', (m) => {
+  if (m !== 'stop') return;
+  clearInterval(timer);
+  checkpoint();
+  db.close();
+  parentPort.close();
+});
+parentPort.postMessage('ready');
+`;
+
+/** SQLite's default, restored if the checkpoint thread goes away. */
+const DEFAULT_AUTOCHECKPOINT = 1000;
+
+export interface Checkpointer {
+  stop(): Promise<void>;
+}
+
+export function startCheckpointer(file: string, sqlite: SQLite.Database, opts: { intervalMs?: number; restartBytes?: number; onError?: (message: string) => void } = {}): Checkpointer {
+  const worker = new Worker(WORKER, { eval: true, workerData: { file, driver: require.resolve('better-sqlite3'), intervalMs: opts.intervalMs ?? 200, restartBytes: opts.restartBytes ?? 16 * 2 ** 20 } });
+  worker.unref();
+  let running = false;
+  const fallBack = () => {
+    if (running && sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`);
+    running = false;
+  };
+  worker.on('message', (m: unknown) => {
+    if (m === 'ready') {
+      running = true;
+      if (sqlite.open) sqlite.pragma('wal_autocheckpoint = 0');
+    } else if (m && typeof m === 'object' && 'error' in m) opts.onError?.(String((m as { error: unknown }).error));
+  });
+  worker.on('error', (err) => {
+    fallBack();
+    opts.onError?.(err.message);
+  });
+  worker.on('exit', fallBack);
+  return {
+    stop: () =>
+      new Promise<void>((resolve) => {
+        fallBack();
+        worker.once('exit', () => resolve());
+        worker.postMessage('stop');
+      }),
+  };
+}

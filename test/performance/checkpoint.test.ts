@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createDb, type Db } from '../../db';
+
+// The server's SQLite file (not the suite's database: this is about how a file-backed SQLite is run).
+let dir: string;
+let db: Db | undefined;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'refcut-ckpt-'));
+});
+afterEach(async () => {
+  await db?.close();
+  db = undefined;
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const until = async (check: () => boolean, ms = 5000) => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+describe('WAL checkpoints in the background', () => {
+  it('take over from the committing connection and copy the log back into the database file', async () => {
+    const file = path.join(dir, 'app.db');
+    db = createDb(file, { backgroundCheckpoints: true });
+    const sqlite = db.sqlite!;
+    await until(() => sqlite.pragma('wal_autocheckpoint', { simple: true }) === 0);
+    sqlite.exec('create table t (id integer primary key, v text)');
+    const insert = sqlite.prepare('insert into t (v) values (?)');
+    for (let i = 0; i < 2000; i++) insert.run('x'.repeat(200));
+    // The wal-index (https://sqlite.org/walformat.html): frames in the log (mxFrame) and frames copied
+    // back (nBackfill). Nothing in this connection checkpoints any more, so only the thread can copy them.
+    const walIndex = () => {
+      const shm = fs.readFileSync(`${file}-shm`);
+      return { frames: shm.readUInt32LE(16), copied: shm.readUInt32LE(96) };
+    };
+    expect(walIndex().frames).toBeGreaterThan(0);
+    await until(() => walIndex().copied === walIndex().frames);
+
+    await db.close();
+    db = undefined;
+    const reopened = createDb(file);
+    expect((reopened.sqlite!.prepare('select count(*) as n from t').get() as { n: number }).n).toBe(2000);
+    await reopened.close();
+  });
+
+  it('leave checkpoints to SQLite as usual when not asked for, and for in-memory databases', async () => {
+    db = createDb(path.join(dir, 'script.db'));
+    expect(db.sqlite!.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    await db.close();
+    db = createDb(':memory:', { backgroundCheckpoints: true });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(db.sqlite!.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+  });
+});
