@@ -3,8 +3,10 @@ import type { DB } from './index';
 import { migrations } from './migrations';
 
 /**
- * Bring the schema up to date. kysely's Migrator takes a lock first (an advisory transaction lock on
- * PostgreSQL, a lock row on SQLite), so two processes starting at once never both run a migration.
+ * Bring the schema up to date. On PostgreSQL kysely's Migrator first takes a session-level
+ * pg_advisory_lock on one dedicated connection, so two processes starting at once never both run a
+ * migration. On SQLite it takes no lock at all: the cluster primary (server/main.ts) migrates before
+ * forking workers, and nothing else should migrate the same file while a server starts.
  */
 export async function migrateToLatest(db: DB): Promise<MigrationResultSet> {
   // kysely looks for its bookkeeping tables in every schema unless told which one: name ours, or another

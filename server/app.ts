@@ -18,6 +18,7 @@ import { fastRedirect, type TrustFn } from './tracking/fast-redirect';
 import { ipHasher } from './tracking/visitor';
 import { safeEqual } from './lib/ids';
 import { earlyHeaders } from './http/early-headers';
+import { secretPathMasker } from './http/log-redaction';
 
 export interface App {
   express: Express;
@@ -41,6 +42,7 @@ export function createApp(deps: AppDeps): App {
   const routes = allRoutes(ctx);
   jobs.register(...allJobs(ctx));
   const sessionStore = new DbSessionStore(db.kysely);
+  const maskPath = secretPathMasker(routes);
 
   // Early routes (webhooks, the click redirect, the snippet, public JSON) run before sessions and helmet,
   // which are the costliest middleware on the hottest paths. They set their own headers.
@@ -53,7 +55,7 @@ export function createApp(deps: AppDeps): App {
     },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
     serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
+      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: maskPath(req.url.split('?')[0]!) }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
   });
@@ -156,6 +158,6 @@ export function createApp(deps: AppDeps): App {
   app.use(ui);
 
   app.use(notFoundHandler);
-  app.use(errorHandler(logger));
+  app.use(errorHandler(logger, maskPath));
   return { express: app, routes, jobs, sessionStore };
 }

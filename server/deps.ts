@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import type Stripe from 'stripe';
 import type { Db } from '../db';
 import type { Config } from './config';
@@ -12,6 +13,8 @@ export interface AppDeps {
   clock: Clock;
   stripe: Stripe;
   logger: Logger;
+  /** Resolves host names for outbound webhooks (tests pass a fake to simulate DNS); default: the system resolver. */
+  dnsLookup?: LookupFunction;
 }
 
 /** What features receive: the dependencies plus the process's background job runner (to kick work). */

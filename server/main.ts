@@ -8,6 +8,7 @@ import { createLogger } from './lib/logger';
 import { systemClock } from './lib/clock';
 import { createStripe } from './stripe/client';
 import { createApp, type App } from './app';
+import { restartDelay } from './lib/restart-backoff';
 
 function readConfig(): Config {
   try {
@@ -29,7 +30,7 @@ export async function start(config: Config): Promise<{ server: Server; stop: () 
       `!!! Using INSECURE development defaults for ${config.defaultedSecrets.join(', ')}. Set them before exposing this server; NODE_ENV=production refuses to start without them.`,
     );
   }
-  const db = createDb(config.databaseUrl, { backgroundCheckpoints: true, onCheckpointError: (message) => logger.warn({ message }, 'background WAL checkpoint failed') });
+  const db = createDb(config.databaseUrl, { poolSize: config.databasePoolSize, backgroundCheckpoints: true, onCheckpointError: (message) => logger.warn({ message }, 'background WAL checkpoint failed') });
   await migrateToLatest(db.kysely);
   const app = createApp({ db, config, clock: systemClock, stripe: createStripe(config), logger });
   app.jobs.start();
@@ -68,14 +69,32 @@ async function main(): Promise<void> {
   const config = readConfig();
   if (config.webConcurrency > 1 && cluster.isPrimary) {
     // Migrate once in the primary, then fork workers that share the database (and the port).
-    const db = createDb(config.databaseUrl);
+    const logger = createLogger(config.logLevel);
+    const db = createDb(config.databaseUrl, { poolSize: config.databasePoolSize });
     await migrateToLatest(db.kysely);
     await db.close();
-    for (let i = 0; i < config.webConcurrency; i++) cluster.fork();
+    const startedAt = new Map<number, number>();
+    const pendingForks = new Set<NodeJS.Timeout>();
+    let delayMs = 0;
+    let stopping = false;
+    const fork = () => startedAt.set(cluster.fork().id, Date.now());
+    for (let i = 0; i < config.webConcurrency; i++) fork();
     cluster.on('exit', (worker, code, signal) => {
-      if (signal !== 'SIGTERM' && code !== 0) console.error(`worker ${worker.process.pid} exited (${signal ?? code}); starting another`), cluster.fork();
+      const uptimeMs = Date.now() - (startedAt.get(worker.id) ?? 0);
+      startedAt.delete(worker.id);
+      if (stopping || signal === 'SIGTERM' || code === 0) return;
+      delayMs = restartDelay(delayMs, uptimeMs);
+      logger.error({ pid: worker.process.pid, exit: signal ?? code, uptimeMs, restartInMs: delayMs }, delayMs > 0 ? `worker died ${(uptimeMs / 1000).toFixed(1)} s after starting; starting another in ${delayMs / 1000} s` : 'worker died; starting another');
+      if (delayMs === 0) return void fork();
+      const timer = setTimeout(() => {
+        pendingForks.delete(timer);
+        if (!stopping) fork();
+      }, delayMs);
+      pendingForks.add(timer);
     });
     const shutdown = () => {
+      stopping = true;
+      for (const t of pendingForks) clearTimeout(t);
       for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
     };
     process.on('SIGTERM', shutdown);

@@ -22,11 +22,12 @@ import { portalRoutes } from './portal/routes';
 import { attributionJobs } from './attribution/jobs';
 import { dashboardJobs, dashboardRoutes } from './dashboard/routes';
 import { privacyRoutes } from './privacy/routes';
+import { httpJobs } from './http/jobs';
 
 export function allRoutes(ctx: AppContext): RouteDef[] {
   return [...healthRoutes(ctx), ...accountRoutes(ctx), ...partnerRoutes(ctx), ...connectRoutes(ctx), ...stripeRoutes(ctx), ...commissionRoutes(ctx), ...apiRoutes(ctx), ...outboundRoutes(ctx), ...payoutRoutes(ctx), ...auditRoutes(ctx), ...attributionRoutes(ctx), ...portalRoutes(ctx), ...dashboardRoutes(ctx), ...privacyRoutes(ctx)];
 }
 
 export function allJobs(ctx: AppContext): Job[] {
-  return [...stripeJobs(ctx), ...outboundJobs(ctx), ...apiJobs(ctx), ...ledgerJobs(ctx), ...payoutJobs(ctx), ...attributionJobs(ctx), ...dashboardJobs(ctx)];
+  return [...stripeJobs(ctx), ...outboundJobs(ctx), ...apiJobs(ctx), ...ledgerJobs(ctx), ...payoutJobs(ctx), ...attributionJobs(ctx), ...dashboardJobs(ctx), ...httpJobs(ctx)];
 }

@@ -71,11 +71,23 @@ export function accountRoutes(deps: AppContext): RouteDef[] {
   const loginByEmail = throttled('login-email', 5, (req) => String(req.body?.email ?? '').trim().toLowerCase().slice(0, 254));
   const loginByIp = throttled('login-ip', 50, (req) => ipKeyGenerator(req.ip ?? 'unknown'));
 
+  // Every sign-up attempt counts, not only failures: a successful one costs an scrypt hash (~32 MiB) and a
+  // new merchant, and a refused one tells whether an email has an account.
+  const signUpByIp = rateLimit({
+    windowMs: 60 * 60_000,
+    limit: 10,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    store: new DbRateLimitStore(db, 'signup-ip'),
+    keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown'),
+    handler: (_req, _res, next) => next(new AppError(429, 'rate_limited', 'Too many sign-ups from this address. Try again in an hour.')),
+  });
+
   return [
     route('get', '/', 'public', (req, res) => res.redirect(303, req.session.userId ? '/dashboard' : '/login')),
 
     route('get', '/signup', 'public', (req, res) => render(res, SignUpPage({ ctx: pageContext(req, res) }))),
-    route('post', '/signup', 'public', async (req, res) => {
+    route('post', '/signup', 'public', signUpByIp, async (req, res) => {
       const parsed = SignUpForm.safeParse(req.body);
       const values = { name: String(req.body?.name ?? ''), email: String(req.body?.email ?? '') };
       if (!parsed.success) return render(res, SignUpPage({ ctx: pageContext(req, res), values, errors: fieldErrors(parsed.error) }), 400);

@@ -3,8 +3,7 @@ import type { DB } from '../../db';
 import { AppError } from '../http/errors';
 import { newId } from '../lib/ids';
 import { isUniqueViolation } from '../accounts/service';
-import { reverse } from './ledger';
-import { refundClawback } from './math';
+import { clawBackApiRefund } from './api-refund-clawback';
 import { commit, type ApiCaller, type Deps } from './api-sales';
 import * as store from './store';
 import type { Commission, Conversion } from './store';
@@ -74,6 +73,9 @@ async function refundOnce(trx: DB, deps: Deps, caller: ApiCaller, input: ApiRefu
   if (conversion.source === 'stripe') {
     throw new AppError(422, 'unprocessable', 'This sale was paid through Stripe: its refunds come from Stripe, not from the API.', param);
   }
+  // Hold the sale's row (PostgreSQL): a concurrent refund or assignment of it waits, so either the
+  // assignment's credit is visible below, or the assignment sees this refund and claws it back itself.
+  await trx.updateTable('conversions').set((eb) => ({ partnerId: eb.ref('partnerId') })).where('id', '=', conversion.id).execute();
   const paid = conversion.amountPaid;
   const refunded = await trx
     .selectFrom('apiRefunds')
@@ -87,11 +89,7 @@ async function refundOnce(trx: DB, deps: Deps, caller: ApiCaller, input: ApiRefu
 
   const now = deps.clock.now().toISOString();
   const credit = await store.findCredit(trx, conversion.id);
-  let reversal: Commission | undefined;
-  if (credit) {
-    const amounts = refundClawback({ commission: credit.amount, fee: credit.fee, net: credit.net }, paid, before, before + input.amount);
-    reversal = await reverse(trx, deps.clock, credit, amounts, `api-refund:${refundKey}`, { type: 'api', id: caller.causeId }, null, `API refund of ${input.amount} (${before + input.amount} of ${paid} refunded)`);
-  }
+  const reversal = credit ? await clawBackApiRefund(trx, deps.clock, credit, paid, { refundKey, amount: input.amount, refundedBefore: before }, { type: 'api', id: caller.causeId }) : undefined;
   const refund = {
     id: newId('arf'),
     merchantId: caller.merchantId,

@@ -9,6 +9,7 @@ import { getSettings } from '../accounts/store';
 import { findPartner } from '../partners/store';
 import { externalCustomerKey } from '../attribution/bindings';
 import { resolveReferral } from '../attribution/resolve';
+import { dealResolution } from '../portal/deals';
 import { applySale, bindOnly, type SaleAttribution, type SaleEnv } from './sales';
 import { wake, type WaitKey } from './parking';
 import * as store from './store';
@@ -66,7 +67,8 @@ export interface ApiSaleOutcome {
 
 /**
  * POST /api/v1/track/sale. Attribution: the customer's binding, else `clickId` (a direct sale, which
- * binds the customer), else unattributed (still recorded, with the reason). One sale per invoiceId.
+ * binds the customer), else an accepted deal for `customerEmail` (binds too), else unattributed (still
+ * recorded, with the reason). One sale per invoiceId.
  */
 export async function recordApiSale(deps: Deps, caller: ApiCaller, input: ApiSaleInput): Promise<ApiSaleOutcome> {
   const sourceKey = input.invoiceId !== undefined ? `sale:${input.invoiceId}` : `api-sale:${newId('sal')}`;
@@ -82,6 +84,11 @@ export async function recordApiSale(deps: Deps, caller: ApiCaller, input: ApiSal
       const r = await resolveClick(trx, deps, caller, input.clickId, env.program.cookieDays);
       attribution = r.kind === 'partner' ? { kind: 'resolved', resolution: r } : { kind: 'none', reason: r.reason, tried: r.tried };
     } else attribution = { kind: 'none', reason: 'no_referral_value', tried: [] };
+    // Last, as on Stripe sales: an accepted deal for the customer's email (a new customer only).
+    if (attribution.kind === 'none') {
+      const deal = await dealResolution(trx, caller.merchantId, caller.livemode, input.customerEmail, deps.clock.now(), attribution.tried);
+      if (deal) attribution = { kind: 'resolved', resolution: deal };
+    }
 
     const outcome = await applySale(
       trx,

@@ -8,6 +8,7 @@ import { findPartner } from '../partners/store';
 import { attributeConversion, creditConversion } from './ledger';
 import { bindCustomer } from '../attribution/bindings';
 import { wake } from './parking';
+import { clawBackEarlierApiRefunds } from './api-refund-clawback';
 import * as store from './store';
 
 export async function assignConversion(ctx: AppContext, merchantId: string, conversionId: string, partnerId: string, actor: string) {
@@ -15,6 +16,8 @@ export async function assignConversion(ctx: AppContext, merchantId: string, conv
   const result = await db.transaction().execute(async (trx) => {
     const conversion = await store.findConversion(trx, merchantId, conversionId);
     if (!conversion) throw new AppError(404, 'conversion_not_found', 'No such sale.', 'conversionId');
+    // A repeated submit for the same partner changes nothing and answers like the first.
+    if (conversion.partnerId === partnerId) return { conversion, credit: await store.findCredit(trx, conversion.id) };
     if (conversion.partnerId) throw new AppError(409, 'conflict', 'This sale is already attributed to a partner.');
     const partner = await findPartner(trx, merchantId, partnerId);
     if (!partner) throw new AppError(404, 'affiliate_not_found', 'No such partner.', 'partnerId');
@@ -38,13 +41,17 @@ export async function assignConversion(ctx: AppContext, merchantId: string, conv
     const json = { via: 'manual', assignedBy: actor, value: null, foundIn: 'manual assignment' };
     const attributed = await attributeConversion(trx, conversion, partnerId, bindingId, json);
     const connection = await trx.selectFrom('stripeConnections').select('disconnectedAt').where('merchantId', '=', merchantId).orderBy('connectedAt', 'desc').executeTakeFirst();
+    const cause = { type: 'manual' as const, id: actor };
     const credit = await creditConversion(trx, ctx.clock, attributed, {
       program,
       partner,
       disconnectedAt: attributed.source === 'stripe' ? (connection?.disconnectedAt ?? null) : null,
-      cause: { type: 'manual', id: actor },
+      cause,
       referral: { value: null, foundIn: 'manual assignment', source: 'manual' },
     });
+    // Refunds from before the assignment: API ones are taken back here; Stripe refunds and disputes were
+    // parked under `conv:<id>` and re-run by the wake below, against Stripe's current state.
+    if (credit) await clawBackEarlierApiRefunds(trx, ctx.clock, attributed, credit, cause);
     await audit(trx, { merchantId, actor, action: 'conversion.assigned', subjectType: 'conversion', subjectId: conversion.id, before: { partnerId: null, reason: conversion.unattributedReason }, after: { partnerId, commissionId: credit?.id ?? null }, at: ctx.clock.now() });
     return { conversion: attributed, credit };
   });

@@ -9,6 +9,7 @@ import { bindCustomer, type NewBinding } from '../attribution/bindings';
 import type { Resolution, Tried } from '../attribution/resolve';
 import { attributeConversion, creditConversion, recordConversion, type NewConversion } from './ledger';
 import type { WaitKey } from './parking';
+import { clawBackEarlierApiRefunds } from './api-refund-clawback';
 import * as store from './store';
 import type { Binding, Commission, Conversion } from './store';
 
@@ -112,13 +113,16 @@ async function creditWithPartner(trx: DB, env: SaleEnv, conversion: Conversion, 
   const partner = await findPartner(trx, conversion.merchantId, conversion.partnerId!);
   if (!partner) return undefined;
   const j = json as { value?: string | null; foundIn?: string | null; source?: string };
-  return creditConversion(trx, env.clock, conversion, {
+  const credit = await creditConversion(trx, env.clock, conversion, {
     program: env.program,
     partner,
     disconnectedAt: env.disconnectedAt,
     cause: env.cause,
     referral: { value: j.value ?? null, foundIn: j.foundIn ?? null, source: j.source },
   });
+  // A sale credited late (its customer got bound afterwards) may already have API refunds to take back.
+  if (credit) await clawBackEarlierApiRefunds(trx, env.clock, conversion, credit, env.cause);
+  return credit;
 }
 
 /** A new binding credits the customer's earlier sales that were waiting unattributed (invoice before session). */

@@ -35,11 +35,12 @@ const TITLES: Record<number, string> = {
   429: 'Slow down',
 };
 
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+/** `maskPath` hides secrets carried in the path (see ./log-redaction) before the path is logged. */
+export function errorHandler(logger: Logger, maskPath: (path: string) => string = (p) => p): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
     const { appError, unexpected } = normalize(err);
-    if (unexpected) logger.error({ err, reqId: req.id, path: req.path }, 'unhandled error');
+    if (unexpected) logger.error({ err, reqId: req.id, path: maskPath(req.path) }, 'unhandled error');
     for (const [k, v] of Object.entries(appError.headers ?? {})) res.setHeader(k, v);
     sendError(req, res, appError);
   };

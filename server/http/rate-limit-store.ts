@@ -59,3 +59,23 @@ export async function hit(db: DB, key: string, windowMs: number): Promise<{ tota
     .executeTakeFirstOrThrow();
   return { totalHits: row.hits, resetTime: new Date(row.resetAt) };
 }
+
+/**
+ * Delete up to `batch` counters whose window ended before `nowMs`; returns how many went. A counter is
+ * re-checked in the delete, so one that a hit restarted meanwhile stays; two processes pruning at once
+ * at worst both try the same rows.
+ */
+export async function pruneExpiredRateLimits(db: DB, nowMs: number, batch: number): Promise<number> {
+  const rows = await db.selectFrom('rateLimits').select('key').where('resetAt', '<=', nowMs).limit(batch).execute();
+  if (rows.length === 0) return 0;
+  const r = await db
+    .deleteFrom('rateLimits')
+    .where(
+      'key',
+      'in',
+      rows.map((row) => row.key),
+    )
+    .where('resetAt', '<=', nowMs)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

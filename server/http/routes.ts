@@ -23,6 +23,11 @@ export interface RouteDef {
   path: string;
   access: Access;
   handlers: RequestHandler[];
+  /**
+   * Path parameters that carry a secret, masked in the request log (see ./log-redaction). Parameters whose
+   * name contains `token` or `secret` are masked without being listed here.
+   */
+  secretParams?: string[];
 }
 
 export function route(method: Method, path: string, access: Access, ...handlers: RequestHandler[]): RouteDef {

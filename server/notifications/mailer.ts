@@ -1,5 +1,6 @@
 // Sending one email: through SMTP when SMTP_URL is configured, else into the log (the Outbox page shows
-// the same message), so a development setup works offline and nothing is silently dropped.
+// the same message), so a development setup works offline and nothing is silently dropped. In production
+// the log gets only the recipient and subject.
 import nodemailer from 'nodemailer';
 import type { Config } from '../config';
 import type { Logger } from '../lib/logger';
@@ -13,7 +14,7 @@ export interface Message {
 }
 
 export interface Mailer {
-  /** 'smtp' hands messages to the server; 'log' writes them to the log and leaves them on the Outbox page. */
+  /** 'smtp' hands messages to the server; 'log' writes them to the log (in production without the body) and leaves them on the Outbox page. */
   transport: 'smtp' | 'log';
   send(message: Message): Promise<void>;
 }
@@ -21,6 +22,17 @@ export interface Mailer {
 export function createMailer(config: Config, logger: Logger): Mailer {
   const { smtpUrl, from } = config.mail;
   if (!smtpUrl) {
+    // Emails can hold live secrets (portal sign-in links), and production logs are read by more people and
+    // kept longer than the Outbox: there, the body stays on the Outbox page only.
+    if (config.env === 'production') {
+      logger.warn('SMTP_URL is not configured: emails (partner sign-in links included) are not sent; merchants see them on the Outbox page');
+      return {
+        transport: 'log',
+        async send(m) {
+          logger.warn({ notificationId: m.id, kind: m.kind, to: m.to, subject: m.subject }, 'email not sent: SMTP_URL is not configured (the message is on the Outbox page)');
+        },
+      };
+    }
     return {
       transport: 'log',
       async send(m) {

@@ -1,7 +1,10 @@
+import type { LookupFunction } from 'node:net';
 import type { DB } from '../../db';
 import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
 import { nextAttemptAt } from './backoff';
+import { destinationLookup, PrivateDestinationError } from './destination';
+import { postOnce } from './post';
 import { SIGNATURE_HEADER, signatureHeader } from './signature';
 import * as store from './store';
 
@@ -9,11 +12,17 @@ export interface DeliverOptions {
   /** Per-attempt timeout; a timeout counts as a failed attempt. */
   timeoutMs: number;
   batch: number;
+  /** Whether deliveries may reach loopback, private and other internal addresses (OUTBOUND_ALLOW_PRIVATE). */
+  allowPrivate: boolean;
+  /** How host names are resolved (tests pass a fake); the system resolver by default. */
+  resolve?: LookupFunction;
 }
+
+/** Shown on the deliveries page; deliberately the same for every refused address, so it reveals no more than that. */
+export const PRIVATE_DESTINATION_ERROR = 'Refused: destination resolves to a private address';
 
 /** A claim outlives the longest attempt, so a live worker never loses its delivery to another. */
 const leaseMs = (o: DeliverOptions) => o.timeoutMs + 50_000;
-const EXCERPT_CHARS = 300;
 
 /** The exact JSON a merchant's endpoint receives. */
 export function deliveryBody(e: { eventId: string; type: string; createdAt: string; livemode: number; data: string }): string {
@@ -38,9 +47,10 @@ async function attempt(db: DB, clock: Clock, logger: Logger, options: DeliverOpt
   const sentAt = clock.now();
   let responseStatus: number | null = null;
   let error: string | null = null;
+  let refused = false;
   try {
-    const res = await fetch(d.url, {
-      method: 'POST',
+    const url = new URL(d.url);
+    const res = await postOnce(url, {
       headers: {
         'Content-Type': 'application/json',
         'User-Agent': 'Refcut-Webhooks/1',
@@ -50,20 +60,22 @@ async function attempt(db: DB, clock: Clock, logger: Logger, options: DeliverOpt
         'Refcut-Event-Type': d.type,
       },
       body,
-      // A redirect is not a delivery: the merchant should register the final URL.
-      redirect: 'manual',
-      signal: AbortSignal.timeout(options.timeoutMs),
+      timeoutMs: options.timeoutMs,
+      // Checked again on every attempt: the URL may predate the policy, and DNS answers change.
+      lookup: destinationLookup(url, options),
     });
     responseStatus = res.status;
-    const excerpt = await readExcerpt(res);
-    if (res.status < 200 || res.status > 299) error = `HTTP ${res.status}${excerpt ? `: ${excerpt}` : ''}`;
+    // A redirect is not a delivery (and is never followed): the merchant should register the final URL.
+    if (res.status < 200 || res.status > 299) error = `HTTP ${res.status}${res.excerpt ? `: ${res.excerpt}` : ''}`;
   } catch (err) {
-    const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-    error = e.name === 'TimeoutError' ? `Timed out after ${options.timeoutMs / 1000} s` : (e.cause?.code ?? e.cause?.message ?? e.message ?? 'Network error');
+    const e = err as { name?: string; message?: string; code?: string };
+    refused = err instanceof PrivateDestinationError;
+    error = refused ? PRIVATE_DESTINATION_ERROR : e.name === 'TimeoutError' ? `Timed out after ${options.timeoutMs / 1000} s` : (e.code ?? e.message ?? 'Network error');
   }
   const attempts = d.attempts + 1;
   const now = clock.now();
-  const next = error === null ? null : nextAttemptAt(attempts, now, new Date(d.retryUntil));
+  // A refused destination stays refused until its DNS or the operator's policy changes: fail now, Resend later.
+  const next = error === null || refused ? null : nextAttemptAt(attempts, now, new Date(d.retryUntil));
   await store.recordAttempt(db, id, lease, {
     status: error === null ? 'succeeded' : next === null ? 'failed' : 'pending',
     attempts,
@@ -74,24 +86,4 @@ async function attempt(db: DB, clock: Clock, logger: Logger, options: DeliverOpt
     updatedAt: now.toISOString(),
   });
   logger.info({ deliveryId: id, eventId: d.eventId, type: d.type, responseStatus, attempts, ok: error === null, error }, 'webhook delivery attempted');
-}
-
-/** The start of a response body, for the deliveries page; never reads more than a few kilobytes. */
-async function readExcerpt(res: Response): Promise<string> {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  try {
-    while (text.length < EXCERPT_CHARS) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value, { stream: true });
-    }
-  } catch {
-    /* a body cut short is still an answer: keep what arrived */
-  } finally {
-    void reader.cancel().catch(() => undefined);
-  }
-  return text.slice(0, EXCERPT_CHARS).replace(/\s+/g, ' ').trim();
 }

@@ -7,7 +7,7 @@ export const FANOUT_JOB = 'outbound.fanout';
 export const DELIVER_JOB = 'outbound.deliver';
 
 /** Outbox events → deliveries → signed POSTs with retries. Both jobs claim their work in the database. */
-export function outboundJobs({ db, clock, logger, jobs }: AppContext): Job[] {
+export function outboundJobs({ db, clock, logger, jobs, config, dnsLookup }: AppContext): Job[] {
   return [
     {
       name: FANOUT_JOB,
@@ -21,7 +21,7 @@ export function outboundJobs({ db, clock, logger, jobs }: AppContext): Job[] {
     {
       name: DELIVER_JOB,
       intervalMs: 5_000,
-      run: () => deliverDue(db.kysely, clock, logger, { timeoutMs: 10_000, batch: 20 }),
+      run: () => deliverDue(db.kysely, clock, logger, { timeoutMs: 10_000, batch: 20, allowPrivate: config.outbound.allowPrivate, resolve: dnsLookup }),
     },
   ];
 }

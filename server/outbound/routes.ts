@@ -20,7 +20,7 @@ const PER_PAGE = 50;
 
 /** The webhook settings pages: endpoints, their deliveries, resend. Editors only: URLs and payloads are the program's integration. */
 export function outboundRoutes({ db: { kysely: db }, clock, config, jobs }: AppContext): RouteDef[] {
-  const Form = endpointForm(config.env);
+  const Form = endpointForm({ requireHttps: config.env === 'production', allowPrivate: config.outbound.allowPrivate });
   const listPage = async (req: Request, res: Response, extra: Partial<Parameters<typeof WebhooksPage>[0]> = {}, status = 200) => {
     const endpoints = await store.listEndpoints(db, merchantAuth(res).merchant.id);
     render(res, WebhooksPage({ ctx: pageContext(req, res), endpoints, eventTypes: OUTBOUND_EVENT_TYPES, ...extra }), status);

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import type { Config } from '../config';
 import type { OutboundEventType } from './record';
-import { endpointUrlProblem } from './url-policy';
+import { endpointUrlProblem, type EndpointPolicy } from './url-policy';
 
 export const OUTBOUND_EVENT_TYPES = [
   'partner_application.approved',
@@ -17,15 +16,15 @@ export const OUTBOUND_EVENT_TYPES = [
 const oneOrMany = (v: unknown) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]);
 
 /** The endpoint form on /settings/webhooks. */
-export const endpointForm = (env: Config['env']) =>
+export const endpointForm = (policy: EndpointPolicy) =>
   z.object({
-    /** Where deliveries are POSTed: https (http only in development and test), no credentials in it. */
+    /** Where deliveries are POSTed: https (http only outside production), no credentials, no private address unless allowed. */
     url: z
       .string()
       .trim()
       .min(1, 'Enter the URL to send events to.')
       .superRefine((url, ctx) => {
-        const problem = endpointUrlProblem(url, env);
+        const problem = endpointUrlProblem(url, policy);
         if (problem) ctx.addIssue({ code: 'custom', message: problem });
       }),
     /** The event types this endpoint receives; at least one. */

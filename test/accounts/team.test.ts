@@ -35,6 +35,27 @@ describe('team members', () => {
     expect(path).not.toContain(tokens[0]!.tokenHash);
   });
 
+  it('expires an invite link after 7 days on the clock, unused, and stops listing it', async () => {
+    const owner = await signUpMerchant(t, { name: 'Acme' });
+    const path = await invite(owner, 'admin');
+    const openInvites = async () => ((await owner.browser.agent.get('/team')).text.match(/ · expires /g) ?? []).length;
+    expect(await openInvites()).toBe(1);
+    t.clock.advanceDays(7);
+    t.clock.advance(-60_000);
+    expect((await browser(t).agent.get(path)).status).toBe(200);
+
+    t.clock.advance(60_000);
+    const guest = browser(t);
+    const page = await guest.agent.get(path);
+    expect(page.status).toBe(404);
+    expect(page.text).toContain('This invite link is invalid, expired or already used.');
+    const join = await guest.submit(path, { name: 'Late Larry', email: 'larry@acme.test', password: 'a long enough password' }, '/login');
+    expect(join.status).toBe(404);
+    expect(await t.db.kysely.selectFrom('users').select('id').where('email', '=', 'larry@acme.test').execute()).toEqual([]);
+    expect(await t.db.kysely.selectFrom('invites').select('acceptedAt').execute()).toEqual([{ acceptedAt: null }]);
+    expect(await openInvites()).toBe(0);
+  });
+
   it('lets an admin change settings but not the team', async () => {
     const owner = await signUpMerchant(t);
     const path = await invite(owner, 'admin');

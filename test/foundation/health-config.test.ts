@@ -32,6 +32,7 @@ describe('configuration', () => {
         'STRIPE_SECRET_KEY: required when NODE_ENV=production',
         'STRIPE_CLIENT_ID: required when NODE_ENV=production',
         'STRIPE_WEBHOOK_SECRET: required when NODE_ENV=production',
+        'PUBLIC_URL: required when NODE_ENV=production (the address people reach this server at)',
       ]);
     }
   });

@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { createApp, type App } from '../../server/app';
+import type { AppDeps } from '../../server/deps';
 import { parseConfig, type Config } from '../../server/config';
 import { FixedClock } from '../../server/lib/clock';
 import { createLogger } from '../../server/lib/logger';
@@ -26,7 +27,7 @@ export interface TestApp {
 export const TEST_WEBHOOK_SECRET = 'whsec_test_primary_secret';
 export const TEST_WEBHOOK_SECRET_2 = 'whsec_test_rotated_secret';
 
-export async function buildTestApp(options: { env?: Record<string, string>; db?: Db; clock?: FixedClock } = {}): Promise<TestApp> {
+export async function buildTestApp(options: { env?: Record<string, string>; db?: Db; clock?: FixedClock; dnsLookup?: AppDeps['dnsLookup'] } = {}): Promise<TestApp> {
   const db = options.db ?? (await createTestDb());
   const clock = options.clock ?? new FixedClock();
   const config = parseConfig({
@@ -55,7 +56,7 @@ export async function buildTestApp(options: { env?: Record<string, string>; db?:
   });
   const logger = createLogger(config.logLevel, sink);
   const stripe = createStripe(config, { maxNetworkRetries: 0 });
-  const app = createApp({ db, config, clock, stripe, logger });
+  const app = createApp({ db, config, clock, stripe, logger, dnsLookup: options.dnsLookup });
   return {
     app,
     http: app.express,

@@ -118,7 +118,7 @@ describe('delivering an event', () => {
     await Promise.all([fanOut(t.db.kysely, t.clock), fanOut(t.db.kysely, t.clock)]);
     expect(await deliveries()).toHaveLength(2);
     const logger = createLogger('silent');
-    const sent = await Promise.all([0, 1, 2].map(() => deliverDue(t.db.kysely, t.clock, logger, { timeoutMs: 5_000, batch: 10 })));
+    const sent = await Promise.all([0, 1, 2].map(() => deliverDue(t.db.kysely, t.clock, logger, { timeoutMs: 5_000, batch: 10, allowPrivate: true })));
     expect(sent.reduce((x, y) => x + y, 0)).toBe(2);
     expect(r.received).toHaveLength(2);
   });

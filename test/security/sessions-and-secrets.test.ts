@@ -6,14 +6,17 @@ import path from 'node:path';
 import request from 'supertest';
 import { browser, buildTestApp, csrfFrom, settle, signUpMerchant, TEST_WEBHOOK_SECRET, TEST_WEBHOOK_SECRET_2, type TestApp } from '../helpers/app';
 import { buildTestAppWithStripe, type StripeTestApp } from '../helpers/stripe';
+import { smtpSink, type SmtpSink } from '../helpers/smtp';
 import { buildPartner } from '../helpers/partners';
 import { portalLinkFor, enterWith, tokenOf } from '../helpers/portal';
-import { buildTenant } from './world';
+import { buildTenant, type Tenant } from './world';
 import { createApiKey } from '../helpers/api';
 import { signUp } from '../../server/accounts/service';
 
 const sidOf = (res: request.Response) => /refcut\.sid=([^;]+)/.exec((res.headers['set-cookie'] as unknown as string[] | undefined)?.join('\n') ?? '')?.[1];
 const rawSid = (cookie: string) => decodeURIComponent(cookie).replace(/^s:/, '').split('.')[0]!;
+/** The body of a mail as the partner reads it (nodemailer sends long lines quoted-printable). */
+const readMail = (data: string) => data.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 
 describe('sessions', () => {
   let t: TestApp;
@@ -113,14 +116,52 @@ describe('rate limits', () => {
   });
 });
 
+describe('secrets in a path', () => {
+  it('are masked in the request log, however the path is spelled, and other paths are kept', async () => {
+    const t = await buildTestApp();
+    try {
+      const m = await signUpMerchant(t);
+      const token = /\/invite\/([0-9A-Za-z]+)/.exec((await m.browser.submit('/team/invites', { role: 'admin' }, '/team')).text)?.[1] ?? '';
+      expect(token).not.toBe('');
+      const b = browser(t);
+      expect((await b.agent.get(`/invite/${token}`)).status).toBe(200);
+      expect((await b.agent.get(`/INVITE/${token}/?utm=mail`)).status).toBe(200);
+      expect((await b.submit('/invite/not-a-real-token', { name: 'X', email: 'x@x.test', password: 'a long enough password' }, `/invite/${token}`)).status).toBe(404);
+      const urls = t.logs.map((l) => (l.req as { url?: string } | undefined)?.url).filter((u) => u && /invite/i.test(u));
+      expect(urls).toEqual(['/team/invites', '/invite/<redacted>', '/INVITE/<redacted>/', '/invite/<redacted>', '/invite/<redacted>']);
+      expect(t.rawLogs.join('').includes(token)).toBe(false);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('secrets', () => {
   let t: StripeTestApp;
-  afterEach(() => t.close());
+  let mail: SmtpSink | undefined;
+  let world: Tenant | undefined;
+  let app: StripeTestApp | undefined;
+  // Only what this test opened is closed: closing an app twice fails on PostgreSQL (its schema is gone).
+  afterEach(async () => {
+    await app?.close();
+    await world?.receiver.close();
+    await mail?.close();
+    [app, world, mail] = [undefined, undefined, undefined];
+  });
 
   it('never appear in the logs, and passwords never come back in an answer, after a full scenario', async () => {
-    t = await buildTestAppWithStripe({ env: { LOG_LEVEL: 'trace' } });
+    // Mail goes out by SMTP, as in production: without SMTP_URL, development logs whole emails (docs/deploy.md).
+    mail = await smtpSink();
+    t = app = await buildTestAppWithStripe({ env: { LOG_LEVEL: 'trace', SMTP_URL: mail.url } });
     const answers: string[] = [];
-    const a = await buildTenant(t, 'Logged');
+    const a = (world = await buildTenant(t, 'Logged'));
+    // The world spent one invite (GET and POST /invite/<token>); the other is opened here and stays valid.
+    expect((await browser(t).agent.get(`/invite/${a.ids.invite}`)).status).toBe(200);
+    // A partner asks for a sign-in link, reads it in the email and signs in; the merchant's API makes another that is used too.
+    expect((await browser(t).submit(`/portal/${a.m.publicId}/login`, { email: a.partner.email })).status).toBe(200);
+    await settle(t);
+    const emailed = /http:\/\/refcut\.test\/portal\/\S+\/enter\?token=[0-9A-Za-z]+/.exec(readMail(mail.received.find((r) => r.subject.includes('sign-in link'))?.data ?? ''))?.[0] ?? '';
+    expect((await enterWith(t, emailed)).res.status).toBe(303);
     const password = 'correct horse battery';
     // A failed and a successful login, a sign-up that is refused (the form comes back without the password).
     const b = browser(t);
@@ -130,7 +171,9 @@ describe('secrets', () => {
     // API calls with the key in the header; webhooks signed with both secrets.
     answers.push((await request(t.http).get('/api/v1/affiliates').set('Authorization', `Bearer ${a.liveKey}`)).text);
     answers.push((await request(t.http).get('/api/v1/program').set('Authorization', `Bearer ${a.testKey}x`)).text);
-    answers.push((await request(t.http).get(`/api/v1/affiliates/${a.partner.id}/portal-link`).set('Authorization', `Bearer ${a.liveKey}`)).text);
+    const apiLink = await request(t.http).get(`/api/v1/affiliates/${a.partner.id}/portal-link`).set('Authorization', `Bearer ${a.liveKey}`);
+    answers.push(apiLink.text);
+    expect((await enterWith(t, (apiLink.body as { url: string }).url)).res.status).toBe(303);
     for (const path of ['/dashboard', '/team', '/settings/api-keys', '/settings/webhooks', `/settings/webhooks/${a.ids.webhook}`, '/stripe', `/partners/${a.partner.id}`]) answers.push((await a.m.browser.agent.get(path)).text);
     await settle(t);
 
@@ -147,20 +190,24 @@ describe('secrets', () => {
       ['Stripe secret key', t.config.stripe.secretKey],
       ['session secret', t.config.sessionSecret],
       ['outbound webhook secret', endpoint.secret],
-      ['invite token', a.ids.invite!],
+      ['invite token (opened, still valid)', a.ids.invite!],
+      ['invite token (accepted)', a.ids.acceptedInvite!],
+      ['emailed portal sign-in token', tokenOf(emailed)],
+      ['API portal sign-in token', tokenOf((apiLink.body as { url: string }).url)],
       ['password hash', 'scrypt$'],
       ...sessions.map((s): [string, string] => ['session id or CSRF token', s]),
     ];
     const logs = t.rawLogs.join('');
     expect(t.rawLogs.length).toBeGreaterThan(50);
     for (const [what, secret] of secrets) expect([what, logs.includes(secret)]).toEqual([what, false]);
+    // The invite route was logged (opened twice, posted once), with the secret masked.
+    expect(t.logs.filter((l) => (l.req as { url?: string } | undefined)?.url === '/invite/<redacted>').length).toBeGreaterThanOrEqual(3);
     // Stripe OAuth tokens the fake issued (only the account id is kept).
     for (const token of logs.match(/(sk|rk|rt)_(test|live)_[0-9a-f]{24}/g) ?? []) expect(['oauth token in the logs', token]).toEqual(['oauth token in the logs', undefined]);
     for (const text of answers) {
       expect(text.includes(password) || text.includes('Tr0ub4dor&3-wrong') || text.includes('S3cret-but-short')).toBe(false);
       expect(text.includes('scrypt$')).toBe(false);
     }
-    await a.receiver.close();
   }, 60_000);
 
   it('are compared in constant time or looked up by their hash, never with ===', () => {

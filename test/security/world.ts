@@ -131,6 +131,8 @@ export async function buildTenant(t: StripeTestApp, name: string): Promise<Tenan
       user: m.userId,
       member: member.id,
       invite: openInvite,
+      /** Spent by `member` through GET and POST /invite/<token>. */
+      acceptedInvite: inviteToken,
       partner: partner.id,
       partner2: partner2.id,
       link: extraLink.id,

@@ -177,7 +177,8 @@ export function appEnv(o: { port: number; databaseUrl: string; webConcurrency?: 
     STRIPE_SECRET_KEY: 'sk_test_bench_platform',
     STRIPE_CLIENT_ID: 'ca_bench_platform',
     STRIPE_WEBHOOK_SECRET: o.webhookSecret ?? 'whsec_bench_secret',
-    ...(o.stripeApiBase ? { STRIPE_API_BASE: o.stripeApiBase } : {}),
+    // Production mode refuses a fake Stripe unless told this is a benchmark.
+    ...(o.stripeApiBase ? { STRIPE_API_BASE: o.stripeApiBase, REFCUT_ALLOW_FAKE_STRIPE: '1' } : {}),
     LOG_LEVEL: 'info',
     WEB_CONCURRENCY: String(o.webConcurrency ?? 1),
   };

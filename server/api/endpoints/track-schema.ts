@@ -69,7 +69,7 @@ export const TrackSaleBody = z.strictObject({
   leadEventName: z.string().trim().max(100).optional().describe('Accepted for compatibility with Dub-style integrations. Attribution follows the customer’s first lead, whatever its name.'),
   clickId: clickId.optional().describe('For a sale without a prior lead: the referral value (click id or partner code). Ignored when the customer is already bound.'),
   customerName: customerName.optional(),
-  customerEmail: email('customerEmail').optional().describe('The customer’s email (a partner earns nothing on a sale to their own email).'),
+  customerEmail: email('customerEmail').optional().describe('The customer’s email (a partner earns nothing on a sale to their own email). Matched against accepted deals when nothing else attributes the sale.'),
   customerAvatar: z
     .string()
     .trim()

@@ -43,7 +43,7 @@ export function trackEndpoints(ctx: AppContext): ApiRouteDef[] {
       path: '/api/v1/track/sale',
       summary: 'Track a sale',
       description:
-        'Records a sale and credits the customer’s affiliate with the same rules as Stripe payments (override, duration, platform fee, holding period). Attribution: the customer’s lead, else clickId (which binds the customer), else none (the sale is recorded unattributed, commission null). One sale per invoiceId.',
+        'Records a sale and credits the customer’s affiliate with the same rules as Stripe payments (override, duration, platform fee, holding period). Attribution: the customer’s lead, else clickId (which binds the customer), else an accepted deal for customerEmail (which binds too), else none (the sale is recorded unattributed, commission null). One sale per invoiceId.',
       tags: ['Tracking'],
       body: TrackSaleBody,
       response: TrackSaleResponse,
