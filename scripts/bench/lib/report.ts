@@ -25,13 +25,17 @@ export function machine() {
 
 export const loadAvg = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
+// Read when the benchmark process starts (it imports this module first thing), not when the report is written.
+const STARTED_AT = new Date();
+const LOAD_AT_START = loadAvg();
+
 const fmt = (v: number, unit: string) =>
   unit === 'ms' ? v.toFixed(v < 10 ? 2 : 1) : unit === 'MB' ? v.toFixed(0) : unit === 'calls' ? v.toFixed(2) : Math.round(v).toLocaleString('en-US');
 
 export class Report {
   private readonly figures: Figure[] = [];
-  private readonly startedAt = new Date();
-  private readonly loadBefore = loadAvg();
+  private readonly startedAt = STARTED_AT;
+  private readonly loadBefore = LOAD_AT_START;
 
   constructor(
     private readonly bench: string,
