@@ -107,6 +107,8 @@ export interface OutboxEventsTable {
   livemode: number; // 0 | 1
   data: string; // JSON
   createdAt: string;
+  /** 1 until the outbound fan-out has handled the event (partial index: the fan-out reads only these). */
+  fanoutPending: Generated<number>;
 }
 
 export interface Database extends PartnersTables, StripeTables, ApiTables, LedgerTables, PayoutsTables, ApiSalesTables, AttributionTables, PortalTables, DashboardTables {

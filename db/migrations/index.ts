@@ -12,6 +12,7 @@ import * as m2026112508 from './2026112508_payouts';
 import * as m2026112509 from './2026112509_dashboard';
 import * as m2026112510 from './2026112510_portal';
 import * as m2026112512 from './2026112512_performance';
+import * as m2026112513 from './2026112513_fanout_pending';
 
 export const migrations: Record<string, Migration> = {
   '2026112501_foundation': m2026112501,
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '2026112509_dashboard': m2026112509,
   '2026112510_portal': m2026112510,
   '2026112512_performance': m2026112512,
+  '2026112513_fanout_pending': m2026112513,
 };

@@ -56,8 +56,7 @@ export const requeueDelivery = (db: DB, id: string, at: string, retryUntil: stri
 export const unfannedEvents = (db: DB, limit: number) =>
   db
     .selectFrom('outboxEvents as e')
-    .leftJoin('outboxFanouts as f', 'f.eventId', 'e.id')
-    .where('f.eventId', 'is', null)
+    .where('e.fanoutPending', '=', 1)
     .select(['e.id', 'e.merchantId', 'e.type', 'e.livemode', 'e.createdAt'])
     .orderBy('e.createdAt')
     .orderBy('e.id')
@@ -85,12 +84,11 @@ export const insertDeliveries = (db: DB, rows: Insertable<WebhookDeliveriesTable
         .execute()
         .then(() => undefined);
 
-export const markFannedOut = (db: DB, eventId: string, deliveries: number, at: string) =>
-  db
-    .insertInto('outboxFanouts')
-    .values({ eventId, deliveries, createdAt: at })
-    .onConflict((oc) => oc.column('eventId').doNothing())
-    .execute();
+/** The fan-out row stays the record (and the guard against a second process); the flag keeps the lookup small. */
+export async function markFannedOut(db: DB, eventId: string, deliveries: number, at: string): Promise<void> {
+  await db.insertInto('outboxFanouts').values({ eventId, deliveries, createdAt: at }).onConflict((oc) => oc.column('eventId').doNothing()).execute();
+  await db.updateTable('outboxEvents').set({ fanoutPending: 0 }).where('id', '=', eventId).execute();
+}
 
 // Sending
 
