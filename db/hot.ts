@@ -26,6 +26,8 @@ export interface HotStatements {
   insertClick(row: NewClick): Promise<void>;
   /** Returns whether this call stored the event (false: the id was already there). */
   insertEventIfNew(row: StripeEventsTable): Promise<boolean>;
+  /** Whether an event with this id is stored (a read: no write lock for Stripe's retries). */
+  eventExists(id: string): Promise<boolean>;
 }
 
 const FIND_LINK = `select l.id as "id", l.merchant_id as "merchantId", l.partner_id as "partnerId", l.destination_url as "destinationUrl",
@@ -79,6 +81,7 @@ const valuesOf = <T>(row: T, columns: readonly (readonly [string, keyof T])[]) =
 
 const INSERT_CLICK = insertSql('clicks', CLICK_COLUMNS);
 const INSERT_EVENT = insertSql('stripe_events', EVENT_COLUMNS, ' on conflict (id) do nothing');
+const EVENT_EXISTS = 'select 1 as "one" from stripe_events where id = $1';
 
 /**
  * SQLite: better-sqlite3 runs a statement synchronously, and kysely shares the same single connection.
@@ -88,13 +91,14 @@ const INSERT_EVENT = insertSql('stripe_events', EVENT_COLUMNS, ' on conflict (id
  */
 function sqliteHot(sqlite: SQLite.Database): { usable(): boolean; hot: HotStatements } {
   const positional = (text: string) => text.replace(/\$\d+/g, '?');
-  let statements: { findLink: SQLite.Statement; insertClick: SQLite.Statement; insertEvent: SQLite.Statement } | undefined;
+  let statements: { findLink: SQLite.Statement; insertClick: SQLite.Statement; insertEvent: SQLite.Statement; eventExists: SQLite.Statement } | undefined;
   // Prepared on first use: the tables do not exist before the migrations ran.
   const s = () =>
     (statements ??= {
       findLink: sqlite.prepare(positional(FIND_LINK)),
       insertClick: sqlite.prepare(positional(INSERT_CLICK)),
       insertEvent: sqlite.prepare(positional(INSERT_EVENT)),
+      eventExists: sqlite.prepare(positional(EVENT_EXISTS)),
     });
   return {
     usable: () => sqlite.open && !sqlite.inTransaction,
@@ -104,6 +108,7 @@ function sqliteHot(sqlite: SQLite.Database): { usable(): boolean; hot: HotStatem
         s().insertClick.run(valuesOf(row, CLICK_COLUMNS));
       },
       insertEventIfNew: async (row) => s().insertEvent.run(valuesOf(row, EVENT_COLUMNS)).changes === 1,
+      eventExists: async (id) => s().eventExists.get(id) !== undefined,
     },
   };
 }
@@ -119,6 +124,7 @@ function postgresHot(pool: pg.Pool): HotStatements {
       await pool.query({ name: 'refcut_insert_click', text: INSERT_CLICK, values: valuesOf(row, CLICK_COLUMNS) });
     },
     insertEventIfNew: async (row) => (await pool.query({ name: 'refcut_insert_event', text: INSERT_EVENT, values: valuesOf(row, EVENT_COLUMNS) })).rowCount === 1,
+    eventExists: async (id) => ((await pool.query({ name: 'refcut_event_exists', text: EVENT_EXISTS, values: [id] })).rowCount ?? 0) > 0,
   };
 }
 

@@ -109,6 +109,8 @@ export interface OutboxEventsTable {
   createdAt: string;
   /** 1 until the outbound fan-out has handled the event (partial index: the fan-out reads only these). */
   fanoutPending: Generated<number>;
+  /** 1 until the notifications scan has looked at the event (partial index: the scan reads only these). */
+  notifyPending: Generated<number>;
 }
 
 export interface Database extends PartnersTables, StripeTables, ApiTables, LedgerTables, PayoutsTables, ApiSalesTables, AttributionTables, PortalTables, DashboardTables {

@@ -9,12 +9,14 @@ import type { AppContext, AppDeps } from './deps';
 import { allJobs, allRoutes } from './routes';
 import { Jobs } from './jobs';
 import { isEarlyAccess, type RouteDef } from './http/routes';
-import { DbSessionStore } from './http/session-store';
+import { sharedState, type SharedState } from './http/shared-state';
 import { uiGuard } from './http/auth';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { PUBLIC_DIR } from './lib/paths';
 import { apiRouter } from './api/router';
 import { fastRedirect, type TrustFn } from './tracking/fast-redirect';
+import { fastIntake, type EtagFn } from './stripe/fast-intake';
+import { webhookReceiver } from './stripe/intake';
 import { ipHasher } from './tracking/visitor';
 import { safeEqual } from './lib/ids';
 import { earlyHeaders } from './http/early-headers';
@@ -24,7 +26,7 @@ export interface App {
   express: Express;
   routes: RouteDef[];
   jobs: Jobs;
-  sessionStore: DbSessionStore;
+  shared: SharedState;
 }
 
 const BODY_LIMIT = '100kb';
@@ -38,10 +40,10 @@ export function createApp(deps: AppDeps): App {
   app.set('query parser', 'simple');
 
   const jobs = new Jobs(logger);
-  const ctx: AppContext = { ...deps, jobs };
+  const shared = sharedState(db, deps.redis);
+  const ctx: AppContext = { ...deps, jobs, shared };
   const routes = allRoutes(ctx);
   jobs.register(...allJobs(ctx));
-  const sessionStore = new DbSessionStore(db.kysely);
   const maskPath = secretPathMasker(routes);
 
   // Early routes (webhooks, the click redirect, the snippet, public JSON) run before sessions and helmet,
@@ -59,7 +61,7 @@ export function createApp(deps: AppDeps): App {
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
   });
-  // A request the redirect's lean path handed back to Express is already logged (it has its id).
+  // A request a lean path (redirect, webhook) handed back to Express is already logged (it has its id).
   app.use((req, res, next) => (req.id ? next() : httpLog(req, res, next)));
 
   // `GET /r/:slug` is answered before Express's own request handling (see server/tracking/fast-redirect.ts).
@@ -72,10 +74,18 @@ export function createApp(deps: AppDeps): App {
     logRequest: httpLog,
     onError: (err) => logger.warn({ err }, 'redirect fast path failed; the route retries'),
   });
+  // `POST /webhooks/stripe` likewise (see server/stripe/fast-intake.ts).
+  const intake = fastIntake({
+    receive: webhookReceiver(ctx),
+    etag: () => app.get('etag fn') as EtagFn,
+    logRequest: httpLog,
+    onError: (err) => logger.warn({ err }, 'webhook fast path failed; the route retries'),
+  });
   const handled = app as unknown as { handle(req: IncomingMessage, res: ServerResponse, next?: unknown): void };
   const handle = handled.handle.bind(app);
   handled.handle = (req, res, next) => {
-    if (!fast(req, res, () => handle(req, res, next))) handle(req, res, next);
+    const viaExpress = () => handle(req, res, next);
+    if (!fast(req, res, viaExpress) && !intake(req, res, viaExpress)) viaExpress();
   };
 
   const early = express.Router();
@@ -113,7 +123,7 @@ export function createApp(deps: AppDeps): App {
     session({
       name: 'refcut.sid',
       secret: config.sessionSecret,
-      store: sessionStore,
+      store: shared.sessionStore,
       resave: false,
       saveUninitialized: false,
       rolling: true,
@@ -159,5 +169,5 @@ export function createApp(deps: AppDeps): App {
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger, maskPath));
-  return { express: app, routes, jobs, sessionStore };
+  return { express: app, routes, jobs, shared };
 }

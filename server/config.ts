@@ -61,6 +61,9 @@ const EnvSchema = z.object({
   SMTP_URL: z.string().refine((v) => /^smtps?:\/\/[^\s]+$/.test(v) && URL.canParse(v), 'SMTP_URL must look like smtp://user:pass@host:587 or smtps://…').optional(),
   MAIL_FROM: z.string().trim().min(3).max(200).optional(),
   OUTBOUND_ALLOW_PRIVATE: z.enum(['true', 'false'], 'OUTBOUND_ALLOW_PRIVATE must be true or false').optional(),
+  REDIS_URL: z.string().refine((v) => /^rediss?:\/\/[^\s]*$/.test(v) && URL.canParse(v), 'REDIS_URL must look like redis://host:6379 or rediss://…').optional(),
+  BACKGROUND_JOBS: z.enum(['thread', 'inline'], 'BACKGROUND_JOBS must be thread or inline').optional(),
+  REDIS_PREFIX: z.string().regex(/^[\w.:-]{1,64}$/, 'REDIS_PREFIX must be 1-64 letters, digits, _ . : or -').default('refcut:'),
 });
 
 export interface Config {
@@ -88,6 +91,14 @@ export interface Config {
   mail: { smtpUrl: string | null; from: string };
   /** Outbound webhooks: may deliveries reach loopback, private and other internal addresses? (default: only outside production) */
   outbound: { allowPrivate: boolean };
+  /**
+   * Where `npm start` runs background jobs: in a worker thread of each process (default on PostgreSQL) or on
+   * the request thread (default on SQLite, whose single write lock the two threads would contend for:
+   * docs/performance.md section 2 has the figures).
+   */
+  backgroundJobs: 'thread' | 'inline';
+  /** Sessions and rate-limit counters in Redis instead of the database (null: the database). */
+  redis: { url: string; prefix: string } | null;
   /** Secrets that fell back to development defaults (reported loudly at start-up). */
   defaultedSecrets: string[];
 }
@@ -136,6 +147,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     api: { rateLimitGet: e.API_RATE_LIMIT_GET, rateLimitPost: e.API_RATE_LIMIT_POST },
     mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM ?? `Refcut <no-reply@${new URL(e.PUBLIC_URL ?? 'http://localhost').hostname}>` },
     outbound: { allowPrivate: e.OUTBOUND_ALLOW_PRIVATE === undefined ? e.NODE_ENV !== 'production' : e.OUTBOUND_ALLOW_PRIVATE === 'true' },
+    backgroundJobs: e.BACKGROUND_JOBS ?? (/^postgres(ql)?:\/\//i.test(e.DATABASE_URL) ? 'thread' : 'inline'),
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,
     defaultedSecrets: defaulted,
   };
   if (config.env === 'production') {

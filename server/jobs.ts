@@ -10,6 +10,14 @@ export interface Job {
   /** How often the timer runs it when nothing kicks it. */
   intervalMs: number;
   run(): Promise<number>;
+  /**
+   * The most items one run handles. When set, a run that handled fewer has caught up, and the job waits for
+   * its next kick or timer instead of running again at once: otherwise a job fed by a busy producer re-runs
+   * (and re-pays its lookup) for every single item the producer makes.
+   */
+  batch?: number;
+  /** Jobs whose output this job consumes: it is kicked once after each of their runs that did some work. */
+  after?: string[];
 }
 
 export class Jobs {
@@ -18,6 +26,7 @@ export class Jobs {
   private again = new Set<string>();
   private stopped = false;
   private readonly jobs: Job[] = [];
+  private forward?: (name: string) => void;
 
   constructor(private readonly logger: Logger) {}
 
@@ -35,8 +44,17 @@ export class Jobs {
     }
   }
 
+  /**
+   * Send every kick elsewhere instead of running the job here: main.ts runs the jobs in a worker thread
+   * (server/background/thread.ts) and the request handlers' kicks go there.
+   */
+  forwardTo(forward: (name: string) => void): void {
+    this.forward = forward;
+  }
+
   /** Run a job soon (after the current tick), without waiting; runs again if kicked while busy. */
   kick(name: string): void {
+    if (this.forward) return this.forward(name);
     if (this.stopped) return;
     const job = this.jobs.find((j) => j.name === name);
     if (!job) return;
@@ -47,10 +65,14 @@ export class Jobs {
     const p = (async () => {
       await new Promise((r) => setImmediate(r));
       try {
-        // Keep going while there is work: a batch that did something may have left more behind. Yield to
-        // the event loop between batches: with SQLite every query resolves at once, so a busy job would
-        // otherwise hold off incoming requests (webhook acknowledgements, clicks) until its backlog is gone.
-        while ((await job.run()) > 0 && !this.stopped) {
+        // Keep going while there is work: a batch that did something (a full one, for a job that declares its
+        // batch) may have left more behind. Yield to the event loop between batches: with SQLite every query
+        // resolves at once, so a busy job would otherwise hold off incoming requests (webhook
+        // acknowledgements, clicks) until its backlog is gone.
+        for (;;) {
+          const handled = await job.run();
+          if (handled > 0) this.kickFollowersOf(name);
+          if (handled === 0 || this.stopped || (job.batch !== undefined && handled < job.batch)) break;
           await new Promise((r) => setImmediate(r));
         }
       } catch (err) {
@@ -61,6 +83,10 @@ export class Jobs {
       if (this.again.delete(name)) this.kick(name);
     });
     this.running.set(name, p);
+  }
+
+  private kickFollowersOf(name: string): void {
+    for (const j of this.jobs) if (j.after?.includes(name)) this.kick(j.name);
   }
 
   /** Wait until no job is running and a full pass of every job finds nothing to do (tests). */

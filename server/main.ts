@@ -9,6 +9,8 @@ import { systemClock } from './lib/clock';
 import { createStripe } from './stripe/client';
 import { createApp, type App } from './app';
 import { restartDelay } from './lib/restart-backoff';
+import { connectRedis } from './http/shared-state';
+import { startJobsThread } from './background/thread';
 
 function readConfig(): Config {
   try {
@@ -32,9 +34,12 @@ export async function start(config: Config): Promise<{ server: Server; stop: () 
   }
   const db = createDb(config.databaseUrl, { poolSize: config.databasePoolSize, backgroundCheckpoints: true, onCheckpointError: (message) => logger.warn({ message }, 'background WAL checkpoint failed') });
   await migrateToLatest(db.kysely);
-  const app = createApp({ db, config, clock: systemClock, stripe: createStripe(config), logger });
-  app.jobs.start();
-  const sweeper = setInterval(() => void app.sessionStore.sweep().catch((err) => logger.error({ err }, 'session sweep failed')), 15 * 60_000);
+  const redis = config.redis ? { client: await connectRedis(config.redis.url, logger), prefix: config.redis.prefix } : undefined;
+  const app = createApp({ db, config, clock: systemClock, stripe: createStripe(config), logger, redis });
+  const jobsThread = config.backgroundJobs === 'thread' ? startJobsThread(config, logger) : undefined;
+  if (jobsThread) app.jobs.forwardTo(jobsThread.kick);
+  else app.jobs.start();
+  const sweeper = setInterval(() => void app.shared.sweepSessions().catch((err) => logger.error({ err }, 'session sweep failed')), 15 * 60_000);
   sweeper.unref();
   // Planner statistics follow the data as it grows (SQLite only; see db/index.ts).
   await optimize(db);
@@ -46,7 +51,7 @@ export async function start(config: Config): Promise<{ server: Server; stop: () 
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info({ port, database: db.dialect }, `Refcut listening on http://localhost:${port} (public URL ${config.publicUrl})`);
+  logger.info({ port, database: db.dialect, sharedState: app.shared.backend, backgroundJobs: config.backgroundJobs }, `Refcut listening on http://localhost:${port} (public URL ${config.publicUrl})`);
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -58,7 +63,8 @@ export async function start(config: Config): Promise<{ server: Server; stop: () 
         server.close(() => resolve());
         server.closeIdleConnections();
       });
-      await app.jobs.stop();
+      await (jobsThread ? jobsThread.stop() : app.jobs.stop());
+      await redis?.client.close();
       await db.close();
       logger.info('stopped');
     })());

@@ -13,6 +13,10 @@ import * as m2026112509 from './2026112509_dashboard';
 import * as m2026112510 from './2026112510_portal';
 import * as m2026112512 from './2026112512_performance';
 import * as m2026112513 from './2026112513_fanout_pending';
+import * as m2026112514 from './2026112514_partner_totals';
+import * as m2026112515 from './2026112515_list_indexes';
+import * as m2026112516 from './2026112516_processing';
+import * as m2026112517 from './2026112517_dashboard_reads';
 
 export const migrations: Record<string, Migration> = {
   '2026112501_foundation': m2026112501,
@@ -27,4 +31,8 @@ export const migrations: Record<string, Migration> = {
   '2026112510_portal': m2026112510,
   '2026112512_performance': m2026112512,
   '2026112513_fanout_pending': m2026112513,
+  '2026112514_partner_totals': m2026112514,
+  '2026112515_list_indexes': m2026112515,
+  '2026112516_processing': m2026112516,
+  '2026112517_dashboard_reads': m2026112517,
 };

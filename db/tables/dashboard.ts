@@ -94,8 +94,12 @@ export interface NotificationScansTable {
   createdAt: string;
 }
 
+/** The merchant's daily_stats of one day and currency summed (every partner): what the overview's totals and chart read. */
+export type DailyTotalsTable = Omit<DailyStatsTable, 'partnerId'>;
+
 export interface DashboardTables {
   dailyStats: DailyStatsTable;
+  dailyTotals: DailyTotalsTable;
   dashboardRollups: DashboardRollupsTable;
   notificationSettings: NotificationSettingsTable;
   notifications: NotificationsTable;

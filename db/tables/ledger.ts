@@ -115,6 +115,22 @@ export interface CommissionsTable {
   createdAt: string;
 }
 
+/**
+ * Per partner, mode and currency: the sum of `net` of the partner's ledger rows by stored status
+ * (rejected rows count nowhere). Recomputed from the rows by every ledger write (commissions/totals.ts),
+ * never incremented. A row exists exactly when the partner has a non-rejected row in that currency.
+ */
+export interface PartnerTotalsTable {
+  merchantId: string;
+  livemode: number;
+  partnerId: string;
+  currency: string;
+  pending: number;
+  onHold: number;
+  approved: number;
+  paid: number;
+}
+
 /** Every status change of a commission: who, when, from, to and why (holds restore the status before them). */
 export interface CommissionStatusChangesTable {
   id: string;
@@ -166,4 +182,5 @@ export interface LedgerTables {
   parkedEvents: ParkedEventsTable;
   promotionCodes: PromotionCodesTable;
   productRules: ProductRulesTable;
+  partnerTotals: PartnerTotalsTable;
 }

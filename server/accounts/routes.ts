@@ -5,7 +5,6 @@ import { route, type RouteDef } from '../http/routes';
 import { merchantAuth } from '../http/auth';
 import { pageContext, setFlash } from '../http/page-context';
 import { fieldErrors, AppError } from '../http/errors';
-import { DbRateLimitStore } from '../http/rate-limit-store';
 import { render } from '../../web/views/render';
 import { SignUpPage, LoginPage, AcceptInvitePage } from '../../web/views/pages/auth';
 import { SettingsPage, type SettingsValues } from '../../web/views/pages/settings';
@@ -63,7 +62,7 @@ export function accountRoutes(deps: AppContext): RouteDef[] {
       skipSuccessfulRequests: true,
       standardHeaders: 'draft-7',
       legacyHeaders: false,
-      store: new DbRateLimitStore(db, prefix),
+      store: deps.shared.rateLimitStore(prefix),
       keyGenerator: key,
       handler: (req, res) =>
         render(res, LoginPage({ ctx: pageContext(req, res), email: String(req.body?.email ?? ''), error: 'Too many failed attempts. Wait 15 minutes and try again.' }), 429),
@@ -78,7 +77,7 @@ export function accountRoutes(deps: AppContext): RouteDef[] {
     limit: 10,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    store: new DbRateLimitStore(db, 'signup-ip'),
+    store: deps.shared.rateLimitStore('signup-ip'),
     keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown'),
     handler: (_req, _res, next) => next(new AppError(429, 'rate_limited', 'Too many sign-ups from this address. Try again in an hour.')),
   });

@@ -1,8 +1,7 @@
 import type { RequestHandler } from 'express';
-import type { DB } from '../../db';
+import type { Store } from 'express-rate-limit';
 import type { Config } from '../config';
 import { AppError } from '../http/errors';
-import { hit } from '../http/rate-limit-store';
 import { apiAuth } from './auth';
 
 const WINDOW_MS = 60_000;
@@ -10,14 +9,17 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Per-key limits in fixed one-minute windows, reads and writes counted apart. The counters live in the
- * shared database (one upsert per request), so the limit holds however many processes serve the API.
+ * shared database (one upsert per request) or in Redis (REDIS_URL), so the limit holds however many
+ * processes serve the API.
  */
-export function apiRateLimit(db: DB, limits: Config['api']): RequestHandler {
+export function apiRateLimit(storeFor: (prefix: string) => Store, limits: Config['api']): RequestHandler {
+  const stores = { read: storeFor('api-read'), write: storeFor('api-write') };
+  for (const store of Object.values(stores)) void store.init?.({ windowMs: WINDOW_MS } as Parameters<NonNullable<Store['init']>>[0]);
   return async (req, res, next) => {
     const { keyId } = apiAuth(res);
     const read = READ_METHODS.has(req.method);
     const limit = read ? limits.rateLimitGet : limits.rateLimitPost;
-    const { totalHits, resetTime } = await hit(db, `api-${read ? 'read' : 'write'}:${keyId}`, WINDOW_MS);
+    const { totalHits, resetTime = new Date(Date.now() + WINDOW_MS) } = await stores[read ? 'read' : 'write'].increment(keyId);
     res.setHeader('X-RateLimit-Limit', String(limit));
     res.setHeader('X-RateLimit-Remaining', String(Math.max(0, limit - totalHits)));
     res.setHeader('X-RateLimit-Reset', String(Math.ceil(resetTime.getTime() / 1000)));

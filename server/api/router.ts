@@ -21,7 +21,7 @@ export function apiRouter(ctx: AppContext, routes: RouteDef[]): Router {
   const db = ctx.db.kysely;
   const router = express.Router();
   const auth = apiAuthGuard(db, ctx.clock);
-  const limit = apiRateLimit(db, ctx.config.api);
+  const limit = apiRateLimit(ctx.shared.rateLimitStore, ctx.config.api);
   const json = express.json({ limit: BODY_LIMIT });
 
   const document = buildOpenApi(routes.filter(isApiRouteDef).map((r) => r.spec), ctx.config.publicUrl);

@@ -13,6 +13,7 @@ import { addMonthsUtc, applyBps, invoiceCommission, splitFee, type Amounts, type
 import { checkDuration, checkEarning, ruleFor } from './rules';
 import { commissionByLines, parseSaleLines } from './product-rules';
 import * as store from './store';
+import { applyToTotal } from './totals';
 import type { Commission, Conversion } from './store';
 
 export type NewConversion = Omit<Insertable<ConversionsTable>, 'id' | 'createdAt'>;
@@ -169,6 +170,7 @@ export async function creditConversion(trx: DB, clock: Clock, conversion: Conver
     .onConflict((oc) => oc.columns(['merchantId', 'livemode', 'ledgerKey']).doNothing())
     .executeTakeFirst();
   if (Number(res.numInsertedOrUpdatedRows ?? 0n) !== 1) return store.findCredit(trx, conversion.id);
+  await applyToTotal(trx, row, [{ status: row.status, net: row.net }]);
   await recordEvent(trx, {
     merchantId: conversion.merchantId,
     type: 'commission.created',
@@ -242,6 +244,7 @@ export async function reverse(
     .onConflict((oc) => oc.columns(['merchantId', 'livemode', 'ledgerKey']).doNothing())
     .executeTakeFirst();
   if (Number(res.numInsertedOrUpdatedRows ?? 0n) !== 1) return undefined;
+  await applyToTotal(trx, row, [{ status: row.status, net: row.net }]);
   await recordEvent(trx, { merchantId: credit.merchantId, type: 'commission.reversed', livemode: credit.livemode === 1, data: { commission: commissionEventData(row) }, at: clock.now() });
   return row;
 }
@@ -267,8 +270,10 @@ export async function changeStatus(
     .set({ status: to, statusReason: reason })
     .where((eb) => eb.or([eb('id', '=', credit.id), eb.and([eb('reversesId', '=', credit.id), eb('status', '=', current.status), eb('payoutId', 'is', null)])]))
     .where('status', '=', current.status)
-    .returning('id')
+    .returning(['id', 'net'])
     .execute();
+  // The credit's reversals share its partner and currency (an invariant the ledger checker enforces).
+  if (updated.length > 0) await applyToTotal(trx, credit, updated.flatMap((r) => [{ status: current.status, net: -Number(r.net) }, { status: to, net: Number(r.net) }]));
   for (const r of updated) {
     await trx.insertInto('commissionStatusChanges').values({ id: newId('csc'), commissionId: r.id, merchantId: credit.merchantId, fromStatus: current.status, toStatus: to, reason, actor, createdAt: now }).execute();
   }

@@ -9,6 +9,7 @@
 // - Work stops `LAG_MS` before now, so a transaction that committed a little after its timestamp is
 //   never skipped; the overview reads what lies after the cursors directly.
 // - A change of the program's time zone throws the merchant's rows away and rebuilds them.
+// - Every transaction that writes a day's rows also rewrites that day's daily_totals (see totals.ts).
 import type { DB } from '../../db';
 import type { Clock } from '../lib/clock';
 import type { DashboardRollupsTable } from '../../db/tables/dashboard';
@@ -16,6 +17,7 @@ import { firstClickAt, ledgerChangesSince } from './store';
 import { addClicks, addLedger } from './compute';
 import { localDay } from './days';
 import { StatTable, type StatRow } from './stats';
+import { refreshDailyTotals } from './totals';
 
 export const LAG_MS = 60_000;
 const CLICK_WINDOW_MS = 7 * 86_400_000;
@@ -64,6 +66,7 @@ export async function rollupAll(db: DB, clock: Clock): Promise<number> {
 async function reset(db: DB, merchantId: string, zone: string, nowIso: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('dailyStats').where('merchantId', '=', merchantId).execute();
+    await trx.deleteFrom('dailyTotals').where('merchantId', '=', merchantId).execute();
     await trx
       .insertInto('dashboardRollups')
       .values({ merchantId, timeZone: zone, clicksThrough: null, ledgerThrough: null, updatedAt: nowIso })
@@ -107,9 +110,11 @@ async function rollupClicks(db: DB, merchantId: string, state: State, horizon: s
         )
         .execute();
     }
+    const days = rows.map((r) => r.day);
+    for (const livemode of [0, 1]) await refreshDailyTotals(trx, merchantId, livemode, days, nowIso);
   });
   state.clicksThrough = end;
-  return 1;
+  return moreFollows(end, horizon);
 }
 
 async function rollupLedger(db: DB, merchantId: string, state: State, horizon: string, nowIso: string): Promise<number> {
@@ -178,11 +183,20 @@ async function rollupLedger(db: DB, merchantId: string, state: State, horizon: s
           .where('commissionsPaid', '=', 0)
           .execute();
       }
+      await refreshDailyTotals(trx, merchantId, livemode, days, nowIso);
     }
   });
   state.ledgerThrough = end;
-  return 1;
+  return moreFollows(end, horizon);
 }
+
+/**
+ * A step counts as work (the job runs again at once) only while more windows follow. A step that reached the
+ * horizon is caught up: the job waits for its timer. Under a steady stream of ledger changes it otherwise
+ * never stopped, recomputing the same busy day on every pass (0.7 s per pass over 100 merchants with 67,000
+ * of the day's conversions in the webhook benchmark, which slowed run over run).
+ */
+const moreFollows = (end: string, horizon: string) => (end < horizon ? 1 : 0);
 
 const dbRow = (merchantId: string, livemode: number, r: StatRow, nowIso: string) => ({
   merchantId,

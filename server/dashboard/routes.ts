@@ -16,7 +16,7 @@ import { customerRoutes } from '../customers/routes';
 import { notificationRoutes } from '../notifications/routes';
 import { notificationJobs } from '../notifications/jobs';
 import { OverviewQuery } from './schema';
-import { overview } from './service';
+import { allPartners, overview, partnerPage } from './service';
 import { gettingStarted } from './checklist';
 import { integrationCheck } from './integration';
 import { dailyCsv, performanceCsv } from './csv';
@@ -24,6 +24,8 @@ import { exportRoutes, sendCsv } from './exports';
 import { rollupAll } from './rollup';
 
 const PAGE_SIZE = 50;
+/** Partners on the overview; the partner performance page pages through all of them. */
+const TOP_PARTNERS = 10;
 const CHECK_DAYS = 30;
 
 export const ROLLUP_JOB = 'dashboard.rollup';
@@ -37,7 +39,7 @@ export function dashboardRoutes(ctx: AppContext): RouteDef[] {
     const since = new Date(clock.now().getTime() - CHECK_DAYS * 86_400_000).toISOString();
     return integrationCheck(db, merchantId, livemode, since, JSON.parse(settings.extraMetadataKeys) as string[]);
   };
-  const overviewFor = (req: Request, res: Response) => overview(db, clock, merchantAuth(res).merchant.id, OverviewQuery.parse(req.query));
+  const overviewFor = (req: Request, res: Response) => overview(db, clock, merchantAuth(res).merchant.id, OverviewQuery.parse(req.query), TOP_PARTNERS);
 
   return [
     route('get', '/dashboard', 'member', async (req, res) => {
@@ -48,13 +50,11 @@ export function dashboardRoutes(ctx: AppContext): RouteDef[] {
     }),
     route('get', '/dashboard/partners', 'member', async (req, res) => {
       const q = OverviewQuery.parse(req.query);
-      const o = await overviewFor(req, res);
-      const pages = Math.max(1, Math.ceil(o.partners.length / PAGE_SIZE));
-      const page = Math.min(q.page, pages);
-      render(res, PartnerPerformancePage({ ctx: pageContext(req, res), overview: o, rows: o.partners.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE), sort: q.sort, page, pages }));
+      const p = await partnerPage(db, clock, merchantAuth(res).merchant.id, q, PAGE_SIZE);
+      render(res, PartnerPerformancePage({ ctx: pageContext(req, res), data: p, sort: q.sort }));
     }),
     route('get', '/dashboard/partners.csv', 'member', async (req, res) => {
-      const o = await overviewFor(req, res);
+      const o = await allPartners(db, clock, merchantAuth(res).merchant.id, OverviewQuery.parse(req.query));
       sendCsv(res, 'partner-performance', `${o.range.from}-to-${o.range.to}`, performanceCsv(o.partners));
     }),
     route('get', '/dashboard/daily.csv', 'member', async (req, res) => {

@@ -1,6 +1,6 @@
-// The overview's numbers: daily_stats where the rollups are current, the source tables for the rest
-// (clicks after the click cursor, ledger days changed after the ledger cursor), so the page is exact
-// without scanning the clicks table, however far behind the job is.
+// The overview's numbers: daily_stats / daily_totals where the rollups are current, the source tables for
+// the rest (clicks after the click cursor, ledger days changed after the ledger cursor), so the pages are
+// exact without scanning the clicks table, however far behind the job is.
 import type { DB } from '../../db';
 import type { Clock } from '../lib/clock';
 import { getSettings } from '../accounts/store';
@@ -9,8 +9,10 @@ import { addClicks, addLedger } from './compute';
 import { daysBetween, localDay, rangeBounds } from './days';
 import { resolvePeriod, type Period } from './period';
 import type { OverviewQuery } from './schema';
-import { ledgerChangesSince, readDailyStats, rollupState } from './store';
-import { StatTable, sortPartners, summarize, type PartnerSort, type PartnerTotals, type StatRow, type Summary } from './stats';
+import { ledgerChangesSince, readDailyStats, rollupState, type DailyStat } from './store';
+import { readDailyTotals } from './totals';
+import { countPartners, MAX_EXTRA_PARTNERS, rankPartners } from './ranking';
+import { partnerTotals, StatTable, sortPartners, summarize, summarizeTotals, type PartnerSort, type PartnerTotals, type PeriodTotals, type StatRow } from './stats';
 
 export interface StatsRange {
   livemode: number;
@@ -20,10 +22,13 @@ export interface StatsRange {
 }
 
 /**
- * Daily rows for a range of local days. `direct` skips the rollups (tests compare both ways; the rollup
- * job's state decides otherwise). `fromRollups` says whether daily_stats was used.
+ * Where a range's numbers come from. `direct`: every row computed from the source tables (no rollups yet,
+ * or rolled up in another time zone). `rollups`: the rolled rows, except the ledger numbers of `dirty`
+ * days, plus `extra` rows from the source tables (the click tail and the dirty days' ledger numbers).
  */
-export async function statRows(db: DB, merchantId: string, r: StatsRange, opts: { direct?: boolean } = {}): Promise<{ rows: StatRow[]; fromRollups: boolean }> {
+type Source = { kind: 'direct'; rows: StatRow[] } | { kind: 'rollups'; dirty: Set<string>; extra: StatRow[] };
+
+async function sourceOf(db: DB, merchantId: string, r: StatsRange, opts: { direct?: boolean }): Promise<Source> {
   const { startIso, endIso } = rangeBounds(r.from, r.to, r.timeZone);
   const table = new StatTable();
   const state = opts.direct ? undefined : await rollupState(db, merchantId);
@@ -31,23 +36,49 @@ export async function statRows(db: DB, merchantId: string, r: StatsRange, opts: 
   if (!state || state.timeZone !== r.timeZone) {
     await addClicks(table, db, merchantId, startIso, endIso, r.timeZone);
     await addLedger(table, db, merchantId, r.livemode, days, r.timeZone);
-    return { rows: table.list(), fromRollups: false };
+    return { kind: 'direct', rows: table.list() };
   }
-  const [rolled, changes] = await Promise.all([
-    readDailyStats(db, merchantId, r.livemode, r.from, r.to),
-    state.ledgerThrough === null ? Promise.resolve(undefined) : ledgerChangesSince(db, merchantId, state.ledgerThrough),
-  ]);
+  const changes = state.ledgerThrough === null ? undefined : await ledgerChangesSince(db, merchantId, state.ledgerThrough);
   const dirty = new Set(changes === undefined ? days : changes.filter((c) => c.livemode === r.livemode).map((c) => localDay(c.at, r.timeZone)).filter((d) => d >= r.from && d <= r.to));
-  for (const s of rolled) {
-    table.add({ day: s.day, partnerId: s.partnerId, currency: s.currency, clicks: s.clicks });
-    if (!dirty.has(s.day)) {
-      table.add({ day: s.day, partnerId: s.partnerId, currency: s.currency, leads: s.leads, customers: s.customers, sales: s.sales, revenue: s.revenue, owed: s.commissionsOwed, paid: s.commissionsPaid });
-    }
-  }
   const clickTail = state.clicksThrough && state.clicksThrough > startIso ? state.clicksThrough : startIso;
   await addClicks(table, db, merchantId, clickTail, endIso, r.timeZone);
   await addLedger(table, db, merchantId, r.livemode, [...dirty], r.timeZone);
-  return { rows: table.list(), fromRollups: true };
+  return { kind: 'rollups', dirty, extra: table.list() };
+}
+
+/** Rolled rows (ledger numbers of dirty days left out) plus the extra rows, as one list. */
+function merged(rolled: DailyStat[], source: { dirty: Set<string>; extra: StatRow[] }): StatRow[] {
+  const table = new StatTable();
+  for (const s of rolled) {
+    table.add({ day: s.day, partnerId: s.partnerId, currency: s.currency, clicks: s.clicks });
+    if (!source.dirty.has(s.day)) {
+      table.add({ day: s.day, partnerId: s.partnerId, currency: s.currency, leads: s.leads, customers: s.customers, sales: s.sales, revenue: s.revenue, owed: s.commissionsOwed, paid: s.commissionsPaid });
+    }
+  }
+  for (const r of source.extra) table.add(r);
+  return table.list();
+}
+
+/**
+ * Daily rows per partner for a range of local days. `direct` skips the rollups (tests compare both ways;
+ * the rollup job's state decides otherwise). `fromRollups` says whether daily_stats was used.
+ */
+export async function statRows(db: DB, merchantId: string, r: StatsRange, opts: { direct?: boolean } = {}): Promise<{ rows: StatRow[]; fromRollups: boolean }> {
+  const source = await sourceOf(db, merchantId, r, opts);
+  if (source.kind === 'direct') return { rows: source.rows, fromRollups: false };
+  return { rows: merged(await readDailyStats(db, merchantId, r.livemode, r.from, r.to), source), fromRollups: true };
+}
+
+/** The range's totals and daily series: from daily_totals (every partner summed) where rolled up. */
+export async function periodTotals(db: DB, merchantId: string, r: StatsRange, opts: { direct?: boolean } = {}): Promise<PeriodTotals> {
+  return totalsFrom(db, merchantId, r, await sourceOf(db, merchantId, r, opts));
+}
+
+async function totalsFrom(db: DB, merchantId: string, r: StatsRange, source: Source): Promise<PeriodTotals> {
+  const days = daysBetween(r.from, r.to);
+  if (source.kind === 'direct') return summarizeTotals(source.rows, days);
+  const totals = await readDailyTotals(db, merchantId, r.livemode, r.from, r.to);
+  return summarizeTotals(merged(totals.map((t) => ({ ...t, partnerId: '' })), source), days);
 }
 
 export interface NamedPartner extends PartnerTotals {
@@ -56,36 +87,110 @@ export interface NamedPartner extends PartnerTotals {
   status: string;
 }
 
-export interface Overview extends Summary {
+export interface PeriodView {
   mode: 'live' | 'test';
   livemode: number;
   timeZone: string;
   /** The program currency: money sorts and the top partners use it. */
   currency: string;
   range: Period;
+}
+
+export interface Overview extends PeriodView, PeriodTotals {
+  /** The top partners by the requested sort, those with activity in the period only. */
   partners: NamedPartner[];
 }
 
-const partnersOf = (db: DB, merchantId: string) => db.selectFrom('partners').select(['id', 'name', 'code', 'status']).where('merchantId', '=', merchantId).execute();
+export interface PartnerPage extends PeriodView {
+  /** One page of every partner of the program, in the requested order. */
+  partners: NamedPartner[];
+  total: number;
+  page: number;
+  pages: number;
+}
 
-/**
- * Everything the overview and the partner performance page show for a query. Every partner of the
- * program is listed (those without activity with zeros), named, in the requested order.
- */
-export async function overview(db: DB, clock: Clock, merchantId: string, q: OverviewQuery): Promise<Overview> {
+async function periodView(db: DB, clock: Clock, merchantId: string, q: OverviewQuery): Promise<PeriodView & { stats: StatsRange }> {
   const [settings, livemode] = await Promise.all([getSettings(db, merchantId), viewLivemode(db, merchantId, q.mode)]);
   const range = resolvePeriod(q, localDay(clock.now().getTime(), settings.timeZone));
-  const [{ rows }, partners] = await Promise.all([statRows(db, merchantId, { livemode, from: range.from, to: range.to, timeZone: settings.timeZone }), partnersOf(db, merchantId)]);
-  const summary = summarize(rows, range.days);
-  const totals = new Map(summary.partners.map((p) => [p.partnerId, p]));
-  const named: NamedPartner[] = partners.map((p) => ({ ...(totals.get(p.id) ?? { partnerId: p.id, clicks: 0, leads: 0, customers: 0, sales: 0, money: [] }), name: p.name, code: p.code, status: p.status }));
   return {
-    ...summary,
     mode: livemode === 1 ? 'live' : 'test',
     livemode,
     timeZone: settings.timeZone,
     currency: settings.currency,
     range,
-    partners: sortPartners(named, q.sort as PartnerSort, settings.currency),
+    stats: { livemode, from: range.from, to: range.to, timeZone: settings.timeZone },
   };
+}
+
+const zero = (partnerId: string): PartnerTotals => ({ partnerId, clicks: 0, leads: 0, customers: 0, sales: 0, money: [] });
+
+async function named(db: DB, merchantId: string, totals: PartnerTotals[]): Promise<NamedPartner[]> {
+  if (totals.length === 0) return [];
+  const rows = await db
+    .selectFrom('partners')
+    .select(['id', 'name', 'code', 'status'])
+    .where('merchantId', '=', merchantId)
+    .where('id', 'in', totals.map((t) => t.partnerId))
+    .execute();
+  const byId = new Map(rows.map((p) => [p.id, p]));
+  return totals.flatMap((t) => {
+    const p = byId.get(t.partnerId);
+    return p ? [{ ...t, name: p.name, code: p.code, status: p.status }] : [];
+  });
+}
+
+/** Every partner of the program (those without activity with zeros), in the requested order: the JavaScript way. */
+async function rankedInProcess(db: DB, merchantId: string, rows: StatRow[], sort: PartnerSort, currency: string): Promise<NamedPartner[]> {
+  const partners = await db.selectFrom('partners').select(['id', 'name', 'code', 'status']).where('merchantId', '=', merchantId).execute();
+  const totals = new Map(partnerTotals(rows).map((p) => [p.partnerId, p]));
+  const list = partners.map((p) => ({ ...(totals.get(p.id) ?? zero(p.id)), name: p.name, code: p.code, status: p.status }));
+  return sortPartners(list, sort, currency);
+}
+
+const isActive = (p: PartnerTotals) => p.clicks + p.customers + p.sales > 0 || p.money.length > 0;
+
+/**
+ * A slice of the ranking. With the rollups, SQL orders the partners and only the slice's rows are read;
+ * without them (or when the source tables add rows for many partners) the rows are ranked here.
+ */
+async function rankedSlice(db: DB, merchantId: string, v: PeriodView, source: Source, sort: PartnerSort, slice: { limit: number; offset: number; activeOnly?: boolean }): Promise<NamedPartner[]> {
+  if (source.kind === 'direct' || new Set(source.extra.map((r) => r.partnerId)).size > MAX_EXTRA_PARTNERS) {
+    const rows = source.kind === 'direct' ? source.rows : merged(await readDailyStats(db, merchantId, v.livemode, v.range.from, v.range.to), source);
+    const all = await rankedInProcess(db, merchantId, rows, sort, v.currency);
+    return (slice.activeOnly ? all.filter(isActive) : all).slice(slice.offset, slice.offset + slice.limit);
+  }
+  const { from, to } = v.range;
+  const ids = await rankPartners(db, merchantId, { livemode: v.livemode, from, to, currency: v.currency, sort, dirty: [...source.dirty], extra: source.extra, ...slice });
+  const wanted = new Set(ids);
+  const rolled = await readDailyStats(db, merchantId, v.livemode, from, to, ids);
+  const totals = new Map(partnerTotals(merged(rolled, { dirty: source.dirty, extra: source.extra.filter((r) => wanted.has(r.partnerId)) })).map((p) => [p.partnerId, p]));
+  return named(db, merchantId, ids.map((id) => totals.get(id) ?? zero(id)));
+}
+
+/** What the overview shows: the period's totals and daily series, and the top `top` active partners. */
+export async function overview(db: DB, clock: Clock, merchantId: string, q: OverviewQuery, top = 10): Promise<Overview> {
+  const v = await periodView(db, clock, merchantId, q);
+  const source = await sourceOf(db, merchantId, v.stats, {});
+  const [totals, partners] = await Promise.all([totalsFrom(db, merchantId, v.stats, source), rankedSlice(db, merchantId, v, source, q.sort as PartnerSort, { limit: top, offset: 0, activeOnly: true })]);
+  const { stats: _stats, ...view } = v;
+  return { ...view, ...totals, partners };
+}
+
+/** One page of the partner performance ranking, with the number of partners and pages. */
+export async function partnerPage(db: DB, clock: Clock, merchantId: string, q: OverviewQuery, pageSize: number): Promise<PartnerPage> {
+  const [v, total] = await Promise.all([periodView(db, clock, merchantId, q), countPartners(db, merchantId)]);
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(q.page, pages);
+  const partners = await rankedSlice(db, merchantId, v, await sourceOf(db, merchantId, v.stats, {}), q.sort as PartnerSort, { limit: pageSize, offset: (page - 1) * pageSize });
+  const { stats: _stats, ...view } = v;
+  return { ...view, partners, total, page, pages };
+}
+
+/** Every partner in the requested order (the CSV file), with the period's totals. */
+export async function allPartners(db: DB, clock: Clock, merchantId: string, q: OverviewQuery): Promise<Overview> {
+  const v = await periodView(db, clock, merchantId, q);
+  const { rows } = await statRows(db, merchantId, v.stats);
+  const { stats: _stats, ...view } = v;
+  const { partners: _p, ...totals } = summarize(rows, v.range.days);
+  return { ...view, ...totals, partners: await rankedInProcess(db, merchantId, rows, q.sort as PartnerSort, v.currency) };
 }

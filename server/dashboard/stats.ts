@@ -17,6 +17,7 @@ export interface StatRow {
 export type Metric = Exclude<keyof StatRow, 'day' | 'partnerId' | 'currency'>;
 export const CLICK_METRICS: Metric[] = ['clicks'];
 export const LEDGER_METRICS: Metric[] = ['leads', 'customers', 'sales', 'revenue', 'owed', 'paid'];
+const ALL_METRICS: Metric[] = [...CLICK_METRICS, ...LEDGER_METRICS];
 
 /** Rows keyed by (day, partner, currency), summed as they are added. */
 export class StatTable {
@@ -29,13 +30,13 @@ export class StatTable {
       row = { day: r.day, partnerId: r.partnerId, currency: r.currency, clicks: 0, leads: 0, customers: 0, sales: 0, revenue: 0, owed: 0, paid: 0 };
       this.rows.set(key, row);
     }
-    for (const m of [...CLICK_METRICS, ...LEDGER_METRICS]) row[m] += r[m] ?? 0;
+    for (const m of ALL_METRICS) row[m] += r[m] ?? 0;
   }
 
   /** Rows with at least one non-zero number, in (day, partner, currency) order. */
   list(): StatRow[] {
     return [...this.rows.values()]
-      .filter((r) => [...CLICK_METRICS, ...LEDGER_METRICS].some((m) => r[m] !== 0))
+      .filter((r) => ALL_METRICS.some((m) => r[m] !== 0))
       .sort((a, b) => a.day.localeCompare(b.day) || a.partnerId.localeCompare(b.partnerId) || a.currency.localeCompare(b.currency));
   }
 }
@@ -92,8 +93,10 @@ function moneyOf(rows: StatRow[]): CurrencyTotals[] {
   return [...m.values()].sort(byRevenue);
 }
 
-/** Totals, the day-by-day series over `days` (every day present, zeros included) and per-partner totals. */
-export function summarize(rows: StatRow[], days: string[]): Summary {
+export type PeriodTotals = Omit<Summary, 'partners'>;
+
+/** Totals and the day-by-day series over `days` (every day present, zeros included). */
+export function summarizeTotals(rows: StatRow[], days: string[]): PeriodTotals {
   const sum = (m: Metric) => rows.reduce((s, r) => s + r[m], 0);
   const points = new Map<string, DayPoint>(days.map((day) => [day, { day, clicks: 0, sales: 0, revenue: {}, commissions: {} }]));
   for (const r of rows) {
@@ -106,9 +109,18 @@ export function summarize(rows: StatRow[], days: string[]): Summary {
       p.commissions[r.currency] = (p.commissions[r.currency] ?? 0) + r.owed + r.paid;
     }
   }
+  return { clicks: sum('clicks'), leads: sum('leads'), customers: sum('customers'), currencies: moneyOf(rows), series: [...points.values()] };
+}
+
+/** Per-partner totals of the partners that have rows. */
+export function partnerTotals(rows: StatRow[]): PartnerTotals[] {
   const byPartner = new Map<string, StatRow[]>();
-  for (const r of rows) byPartner.set(r.partnerId, [...(byPartner.get(r.partnerId) ?? []), r]);
-  const partners = [...byPartner.entries()].map(([partnerId, rs]) => ({
+  for (const r of rows) {
+    const list = byPartner.get(r.partnerId);
+    if (list) list.push(r);
+    else byPartner.set(r.partnerId, [r]);
+  }
+  return [...byPartner.entries()].map(([partnerId, rs]) => ({
     partnerId,
     clicks: rs.reduce((s, r) => s + r.clicks, 0),
     leads: rs.reduce((s, r) => s + r.leads, 0),
@@ -116,7 +128,11 @@ export function summarize(rows: StatRow[], days: string[]): Summary {
     sales: rs.reduce((s, r) => s + r.sales, 0),
     money: moneyOf(rs),
   }));
-  return { clicks: sum('clicks'), leads: sum('leads'), customers: sum('customers'), currencies: moneyOf(rows), series: [...points.values()], partners };
+}
+
+/** Totals, the day-by-day series over `days` (every day present, zeros included) and per-partner totals. */
+export function summarize(rows: StatRow[], days: string[]): Summary {
+  return { ...summarizeTotals(rows, days), partners: partnerTotals(rows) };
 }
 
 export type PartnerSort = 'earnings' | 'revenue' | 'sales' | 'customers' | 'clicks';
@@ -124,7 +140,8 @@ export const PARTNER_SORTS: PartnerSort[] = ['earnings', 'revenue', 'sales', 'cu
 
 /**
  * Partners ordered by one number, biggest first. Money sorts use one currency (the program's), since
- * amounts in different currencies cannot be compared; ties fall back to sales, clicks, then id.
+ * amounts in different currencies cannot be compared; ties fall back to sales, clicks, then id in code
+ * point order (as the SQL ranking in ranking.ts orders them).
  */
 export function sortPartners<T extends PartnerTotals>(partners: T[], sort: PartnerSort, currency: string): T[] {
   const money = (p: PartnerTotals) => p.money.find((m) => m.currency === currency);
@@ -140,5 +157,5 @@ export function sortPartners<T extends PartnerTotals>(partners: T[], sort: Partn
         return p[sort];
     }
   };
-  return [...partners].sort((a, b) => key(b) - key(a) || b.sales - a.sales || b.clicks - a.clicks || a.partnerId.localeCompare(b.partnerId));
+  return [...partners].sort((a, b) => key(b) - key(a) || b.sales - a.sales || b.clicks - a.clicks || (a.partnerId < b.partnerId ? -1 : a.partnerId > b.partnerId ? 1 : 0));
 }

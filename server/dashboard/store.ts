@@ -174,15 +174,18 @@ export async function firstClickAt(db: DB, merchantId: string, sinceIso: string,
 
 export type DailyStat = Pick<DailyStatsTable, 'day' | 'partnerId' | 'currency' | 'clicks' | 'leads' | 'customers' | 'sales' | 'revenue' | 'commissionsOwed' | 'commissionsPaid'>;
 
-/** Rolled-up rows of one mode between two local days (both included). */
-export const readDailyStats = (db: DB, merchantId: string, livemode: number, fromDay: string, toDay: string): Promise<DailyStat[]> =>
-  db
-    .selectFrom('dailyStats')
-    .select(['day', 'partnerId', 'currency', 'clicks', 'leads', 'customers', 'sales', 'revenue', 'commissionsOwed', 'commissionsPaid'])
-    .where('merchantId', '=', merchantId)
-    .where('livemode', '=', livemode)
-    .where('day', '>=', fromDay)
-    .where('day', '<=', toDay)
-    .execute();
+/** Rolled-up rows of one mode between two local days (both included); of some partners only, when given. */
+export const readDailyStats = (db: DB, merchantId: string, livemode: number, fromDay: string, toDay: string, partnerIds?: string[]): Promise<DailyStat[]> =>
+  partnerIds?.length === 0
+    ? Promise.resolve([])
+    : db
+        .selectFrom('dailyStats')
+        .select(['day', 'partnerId', 'currency', 'clicks', 'leads', 'customers', 'sales', 'revenue', 'commissionsOwed', 'commissionsPaid'])
+        .where('merchantId', '=', merchantId)
+        .where('livemode', '=', livemode)
+        .$if(partnerIds !== undefined, (q) => q.where('partnerId', 'in', partnerIds!))
+        .where('day', '>=', fromDay)
+        .where('day', '<=', toDay)
+        .execute();
 
 export const rollupState = (db: DB, merchantId: string) => db.selectFrom('dashboardRollups').selectAll().where('merchantId', '=', merchantId).executeTakeFirst();

@@ -19,8 +19,8 @@ import * as store from './store';
 
 /** Sources older than this are never mailed about (a first start on an old database sends nothing stale). */
 const SCAN_WINDOW_MS = 3 * 86_400_000;
-const BATCH = 100;
-const SEND_BATCH = 20;
+export const SCAN_BATCH = 100;
+export const SEND_BATCH = 20;
 const LOCK_MS = 2 * 60_000;
 const RETRY_DELAYS_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000];
 export const MAX_ATTEMPTS = RETRY_DELAYS_MS.length + 1;
@@ -77,11 +77,26 @@ export async function notify(ctx: Pick<AppContext, 'db' | 'clock' | 'config' | '
   return { delivery: ctx.config.mail.smtpUrl ? 'smtp' : 'log' };
 }
 
-type EventRow = Awaited<ReturnType<typeof store.unscannedEvents>>[number];
+type EventRow = Awaited<ReturnType<typeof store.pendingEvents>>[number];
 
-async function emailsForEvent(trx: DB, config: Config, logger: Logger, e: EventRow): Promise<messages.Email[]> {
-  const toggles = await store.getToggles(trx, e.merchantId);
-  const program = await store.programOf(trx, e.merchantId);
+/** A merchant's switches and program, read once per scan pass however many of its sources the pass holds. */
+function merchantReader(trx: DB) {
+  const toggles = new Map<string, Promise<store.Toggles>>();
+  const programs = new Map<string, ReturnType<typeof store.programOf>>();
+  const once = <T>(cache: Map<string, T>, key: string, read: () => T): T => {
+    if (!cache.has(key)) cache.set(key, read());
+    return cache.get(key)!;
+  };
+  return {
+    toggles: (merchantId: string) => once(toggles, merchantId, () => store.getToggles(trx, merchantId)),
+    program: (merchantId: string) => once(programs, merchantId, () => store.programOf(trx, merchantId)),
+  };
+}
+type MerchantReader = ReturnType<typeof merchantReader>;
+
+async function emailsForEvent(trx: DB, merchants: MerchantReader, config: Config, logger: Logger, e: EventRow): Promise<messages.Email[]> {
+  const toggles = await merchants.toggles(e.merchantId);
+  const program = await merchants.program(e.merchantId);
   const p: messages.Program = { name: program.name, publicId: program.publicId, publicUrl: config.publicUrl, livemode: e.livemode === 1 };
   let data: unknown;
   try {
@@ -123,45 +138,59 @@ async function emailsForEvent(trx: DB, config: Config, logger: Logger, e: EventR
   }
 }
 
-async function emailsForApplication(trx: DB, config: Config, a: Application): Promise<messages.Email[]> {
-  const toggles = await store.getToggles(trx, a.merchantId);
+async function emailsForApplication(trx: DB, merchants: MerchantReader, config: Config, a: Application): Promise<messages.Email[]> {
+  const toggles = await merchants.toggles(a.merchantId);
   if (!toggles.merchantApplicationReceived) return [];
-  const program = await store.programOf(trx, a.merchantId);
+  const program = await merchants.program(a.merchantId);
   const p: messages.Program = { name: program.name, publicId: program.publicId, publicUrl: config.publicUrl, livemode: true };
   return (await store.deciders(trx, a.merchantId)).map((u) => messages.applicationReceived(p, a, u.email));
 }
 
-/** Look at new sources once each; returns how many it looked at (the job runs again while > 0). */
+const NOTIFIED = new Set(NOTIFIED_EVENTS);
+
+/**
+ * Look at new sources once each; returns how many it looked at (the job runs again after a full batch).
+ * One transaction per pass, sources in (created, id) order: outbox rows are locked in the same order as
+ * the fan-out locks them, so on PostgreSQL the two jobs queue behind each other instead of deadlocking.
+ */
 export async function scan(db: DB, clock: Clock, config: Config, logger: Logger): Promise<number> {
   const now = clock.now();
   const since = new Date(now.getTime() - SCAN_WINDOW_MS).toISOString();
-  const [events, applications] = await Promise.all([store.unscannedEvents(db, NOTIFIED_EVENTS, since, BATCH), store.unscannedApplications(db, since, BATCH)]);
-  const sources: { id: string; merchantId: string; livemode: boolean; emails: (trx: DB) => Promise<messages.Email[]> }[] = [
-    ...events.map((e) => ({ id: e.id, merchantId: e.merchantId, livemode: e.livemode === 1, emails: (trx: DB) => emailsForEvent(trx, config, logger, e) })),
-    ...applications.map((a) => ({ id: a.id, merchantId: a.merchantId, livemode: true, emails: (trx: DB) => emailsForApplication(trx, config, a) })),
-  ];
-  for (const s of sources) {
-    const nowIso = clock.now().toISOString();
-    await db.transaction().execute(async (trx) => {
-      if (!(await store.markScanned(trx, s.id, s.merchantId, nowIso))) return;
-      const emails = await s.emails(trx);
-      await store.insertNotifications(
-        trx,
-        emails.map((m) => row({ merchantId: s.merchantId, livemode: s.livemode, kind: m.kind, sourceId: s.id, to: m.to, subject: m.subject, text: m.text }, nowIso)),
-      );
-    });
-  }
-  return sources.length;
+  const [events, applications] = await Promise.all([store.pendingEvents(db, SCAN_BATCH), store.unscannedApplications(db, since, SCAN_BATCH)]);
+  if (events.length === 0 && applications.length === 0) return 0;
+  const nowIso = now.toISOString();
+  await db.transaction().execute(async (trx) => {
+    const merchants = merchantReader(trx);
+    const queue = async (id: string, merchantId: string, livemode: boolean, emails: () => Promise<messages.Email[]>) => {
+      // The scan row is the record and the guard against another process (or an earlier pass) mailing twice.
+      if (!(await store.markScanned(trx, id, merchantId, nowIso))) return;
+      const rows = (await emails()).map((m) => row({ merchantId, livemode, kind: m.kind, sourceId: id, to: m.to, subject: m.subject, text: m.text }, nowIso));
+      await store.insertNotifications(trx, rows);
+    };
+    for (const e of events) {
+      // Types nobody is mailed about, and events older than the window, only leave the pending index.
+      if (NOTIFIED.has(e.type) && e.createdAt >= since) await queue(e.id, e.merchantId, e.livemode === 1, () => emailsForEvent(trx, merchants, config, logger, e));
+      await store.clearNotifyPending(trx, e.id);
+    }
+    for (const a of applications) await queue(a.id, a.merchantId, true, () => emailsForApplication(trx, merchants, config, a));
+  });
+  return events.length + applications.length;
 }
 
 /** Deliver the emails that are due; returns how many it attempted. */
 export async function deliverDue(db: DB, clock: Clock, mailer: Mailer, logger: Logger): Promise<number> {
   const nowIso = clock.now().toISOString();
-  const due = await store.dueIds(db, nowIso, SEND_BATCH);
+  const lockedUntil = new Date(clock.now().getTime() + LOCK_MS);
+  const claimed = await store.claimDue(db, nowIso, lockedUntil.toISOString(), SEND_BATCH);
   let attempted = 0;
-  for (const { id } of due) {
-    const n = await store.claim(db, id, nowIso, new Date(clock.now().getTime() + LOCK_MS).toISOString());
-    if (!n) continue;
+  for (const [i, n] of claimed.entries()) {
+    // A slow mail server can outlast the claim of the batch's last emails: another process may have taken
+    // them over, so leave them to it (or to the next pass) rather than risk sending twice; those still under
+    // this claim go back to pending without the attempt counted.
+    if (clock.now() >= lockedUntil) {
+      await store.releaseUntried(db, claimed.slice(i).map((c) => c.id), lockedUntil.toISOString());
+      break;
+    }
     attempted += 1;
     try {
       await mailer.send({ id: n.id, kind: n.kind, to: n.recipient, subject: n.subject, text: n.body });

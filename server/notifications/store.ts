@@ -1,5 +1,6 @@
 // Queries of the notifications: switches, the sources still to look at, the emails and their delivery.
-import type { Insertable } from 'kysely';
+import { PostgresAdapter, type ExpressionBuilder, type Insertable } from 'kysely';
+import type { Database } from '../../db/schema';
 import type { DB } from '../../db';
 import type { NotificationsTable, NotificationSettingsTable } from '../../db/tables/dashboard';
 
@@ -22,19 +23,24 @@ export const saveToggles = (db: DB, merchantId: string, t: Toggles, nowIso: stri
     .onConflict((oc) => oc.column('merchantId').doUpdateSet({ ...t, updatedAt: nowIso }))
     .execute();
 
-/** Outbox events of `types` since `sinceIso` that no scan has handled yet, oldest first. */
-export const unscannedEvents = (db: DB, types: string[], sinceIso: string, limit: number) =>
+/**
+ * Outbox events the scan has not looked at yet, oldest first, of every type (the scan sorts out which
+ * it mails about). Reads only the flagged rows through their partial index, however large the outbox.
+ */
+export const pendingEvents = (db: DB, limit: number) =>
   db
     .selectFrom('outboxEvents as e')
-    .leftJoin('notificationScans as s', 's.sourceId', 'e.id')
-    .where('s.sourceId', 'is', null)
-    .where('e.type', 'in', types)
-    .where('e.createdAt', '>=', sinceIso)
+    .where('e.notifyPending', '=', 1)
     .select(['e.id', 'e.merchantId', 'e.type', 'e.livemode', 'e.data', 'e.createdAt'])
     .orderBy('e.createdAt')
     .orderBy('e.id')
     .limit(limit)
     .execute();
+
+/** The scan has looked at this event: it leaves the pending index. */
+export async function clearNotifyPending(trx: DB, eventId: string): Promise<void> {
+  await trx.updateTable('outboxEvents').set({ notifyPending: 0 }).where('id', '=', eventId).execute();
+}
 
 /** Applications since `sinceIso` that no scan has handled yet, oldest first. */
 export const unscannedApplications = (db: DB, sinceIso: string, limit: number) =>
@@ -90,37 +96,55 @@ export const defaultLinkOf = (db: DB, merchantId: string, partnerId: string) =>
 export const partnerOf = (db: DB, merchantId: string, partnerId: string) =>
   db.selectFrom('partners').select(['name', 'email']).where('merchantId', '=', merchantId).where('id', '=', partnerId).executeTakeFirst();
 
-/** Ids of emails due for a delivery attempt (new, retry time reached, or abandoned mid-send). */
-export const dueIds = (db: DB, nowIso: string, limit: number) =>
-  db
-    .selectFrom('notifications')
-    .select('id')
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('status', '=', 'pending'), eb.or([eb('nextAttemptAt', 'is', null), eb('nextAttemptAt', '<=', nowIso)])]),
-        eb.and([eb('status', '=', 'sending'), eb('lockedUntil', '<', nowIso)]),
-      ]),
-    )
-    .orderBy('createdAt')
-    .orderBy('id')
-    .limit(limit)
-    .execute();
+/** Emails due for a delivery attempt: new, retry time reached, or abandoned mid-send. */
+const isDue = (nowIso: string) => (eb: ExpressionBuilder<Database, 'notifications'>) =>
+  eb.or([
+    eb.and([eb('status', '=', 'pending'), eb.or([eb('nextAttemptAt', 'is', null), eb('nextAttemptAt', '<=', nowIso)])]),
+    eb.and([eb('status', '=', 'sending'), eb('lockedUntil', '<', nowIso)]),
+  ]);
 
-/** Take one email for sending (conditional update: one process wins). */
-export async function claim(db: DB, id: string, nowIso: string, lockedUntil: string) {
-  return db
+/**
+ * Take up to `limit` due emails for sending in one statement (oldest first). The outer WHERE re-checks
+ * "still due", so when processes race only one takes each email; on PostgreSQL the inner select skips rows
+ * another process is taking right now.
+ */
+export async function claimDue(db: DB, nowIso: string, lockedUntil: string, limit: number) {
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const rows = await db
     .updateTable('notifications')
     .set((eb) => ({ status: 'sending', lockedUntil, attempts: eb('attempts', '+', 1) }))
-    .where('id', '=', id)
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('status', '=', 'pending'), eb.or([eb('nextAttemptAt', 'is', null), eb('nextAttemptAt', '<=', nowIso)])]),
-        eb.and([eb('status', '=', 'sending'), eb('lockedUntil', '<', nowIso)]),
-      ]),
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('notifications')
+        .select('id')
+        .where(isDue(nowIso))
+        .orderBy('createdAt')
+        .orderBy('id')
+        .limit(limit)
+        .$if(postgres, (q) => q.forUpdate().skipLocked()),
     )
+    .where(isDue(nowIso))
     .returningAll()
-    .executeTakeFirst();
+    .execute();
+  // RETURNING gives no order: send them in the order they were queued.
+  return rows.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
+
+/**
+ * Hand back claimed emails that were never tried (the batch's claim ran out first): pending again, the claim's
+ * attempt not counted. Only rows still under this claim (same status and lease) are touched.
+ */
+export const releaseUntried = (db: DB, ids: string[], lockedUntil: string) =>
+  ids.length === 0
+    ? Promise.resolve()
+    : db
+        .updateTable('notifications')
+        .set((eb) => ({ status: 'pending', lockedUntil: null, attempts: eb('attempts', '-', 1) }))
+        .where('id', 'in', ids)
+        .where('status', '=', 'sending')
+        .where('lockedUntil', '=', lockedUntil)
+        .execute()
+        .then(() => undefined);
 
 export const finish = (db: DB, id: string, values: Partial<Pick<NotificationsTable, 'status' | 'sentAt' | 'lastError' | 'nextAttemptAt' | 'body'>>) =>
   db.updateTable('notifications').set({ ...values, lockedUntil: null }).where('id', '=', id).execute();

@@ -1,6 +1,7 @@
 import type { AppContext } from '../deps';
 import type { Job } from '../jobs';
-import { fanOut } from './fanout';
+import { STRIPE_EVENTS_JOB } from '../stripe/service';
+import { fanOut, FANOUT_BATCH } from './fanout';
 import { deliverDue } from './deliver';
 
 export const FANOUT_JOB = 'outbound.fanout';
@@ -12,6 +13,9 @@ export function outboundJobs({ db, clock, logger, jobs, config, dnsLookup }: App
     {
       name: FANOUT_JOB,
       intervalMs: 5_000,
+      // Once per batch of processed Stripe events (they write most outbox events), not once per event.
+      after: [STRIPE_EVENTS_JOB],
+      batch: FANOUT_BATCH,
       run: async () => {
         const { events, deliveries } = await fanOut(db.kysely, clock);
         if (deliveries > 0) jobs.kick(DELIVER_JOB);

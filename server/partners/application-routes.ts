@@ -6,7 +6,6 @@ import { route, type RouteDef } from '../http/routes';
 import { merchantAuth } from '../http/auth';
 import { pageContext, setFlash } from '../http/page-context';
 import { AppError, fieldErrors } from '../http/errors';
-import { DbRateLimitStore } from '../http/rate-limit-store';
 import { render } from '../../web/views/render';
 import { ApplicationsPage } from '../../web/views/pages/applications';
 import { ApplyPage, EMPTY_APPLY, type ApplyValues } from '../../web/views/pages/apply';
@@ -30,7 +29,7 @@ export function applicationRoutes(ctx: AppContext): RouteDef[] {
     limit: 20,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    store: new DbRateLimitStore(db, 'apply-ip'),
+    store: ctx.shared.rateLimitStore('apply-ip'),
     keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown'),
     handler: (_req, _res, next) => next(new AppError(429, 'rate_limited', 'Too many applications from this address. Try again in an hour.')),
   });

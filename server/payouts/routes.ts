@@ -16,7 +16,7 @@ import { BalancesPage, MonthStatementPage } from '../../web/views/pages/balances
 import { findMerchant, getSettings } from '../accounts/store';
 import { findActiveConnection } from '../connect/store';
 import { formatMoney } from '../lib/money';
-import { partnerBalances } from './balances';
+import { balancesFromTotals, partnersWithBalances } from './balances';
 import { applyCommissionAction } from './actions';
 import { deleteRate, setRate } from './exchange-rates';
 import { genericCsv, paypalCsv, statementCsv } from './exports';
@@ -27,6 +27,7 @@ import { monthStatement, payoutStatement } from './statements';
 import * as store from './store';
 
 const PAGE_SIZE = 50;
+const PageNumber = z.coerce.number().int().min(1).max(100_000).catch(1);
 const PageQuery = z.object({
   mode: Mode.optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
@@ -204,10 +205,14 @@ export function payoutRoutes(ctx: AppContext): RouteDef[] {
       const auth = merchantAuth(res);
       const mode = await modeOf(auth.merchant.id, req.query.mode);
       const now = clock.now();
-      const [balances, partners] = await Promise.all([partnerBalances(db, auth.merchant.id, lm(mode), now), db.selectFrom('partners').select(['id', 'name']).where('merchantId', '=', auth.merchant.id).execute()]);
-      const names = new Map(partners.map((p) => [p.id, p.name]));
-      const rows = balances.map((b) => ({ ...b, partnerName: names.get(b.partnerId) ?? b.partnerId })).sort((a, b) => a.partnerName.localeCompare(b.partnerName) || a.currency.localeCompare(b.currency));
-      render(res, BalancesPage({ ctx: pageContext(req, res), mode, rows, month: thisMonth(now) }));
+      const page = PageNumber.parse(req.query.page);
+      const partners = await partnersWithBalances(db, auth.merchant.id, lm(mode), { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE });
+      const balances = await balancesFromTotals(db, auth.merchant.id, lm(mode), now, partners.rows.map((p) => p.id));
+      const order = new Map(partners.rows.map((p, i) => [p.id, i]));
+      const names = new Map(partners.rows.map((p) => [p.id, p.name]));
+      const rows = balances.map((b) => ({ ...b, partnerName: names.get(b.partnerId) ?? b.partnerId })).sort((a, b) => order.get(a.partnerId)! - order.get(b.partnerId)! || a.currency.localeCompare(b.currency));
+      const pages = Math.max(1, Math.ceil(partners.total / PAGE_SIZE));
+      render(res, BalancesPage({ ctx: pageContext(req, res), mode, rows, month: thisMonth(now), page, pages, total: partners.total }));
     }),
     route('get', '/balances/:partnerId/months/:month', 'member', async (req, res) => {
       const auth = merchantAuth(res);

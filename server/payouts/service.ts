@@ -10,6 +10,7 @@ import { getSettings } from '../accounts/store';
 import { approveDue } from './approval';
 import { priceRow, type Pricing } from './pricing';
 import { payoutMethod } from './methods';
+import { applyToTotals } from '../commissions/totals';
 import * as store from './store';
 import type { Payout, UnpaidRow } from './store';
 
@@ -200,8 +201,9 @@ export async function markPaid(deps: { db: DB; clock: Clock }, merchantId: strin
     if (!(await store.settlePayout(trx, merchantId, payoutId, { status: 'paid', paidOn: input.paidOn, externalReference: input.externalReference, updatedAt: nowIso }))) {
       throw new AppError(409, 'payout_not_processing', 'This payout changed meanwhile: reload the page.');
     }
-    const rows = await trx.selectFrom('commissions').select(['id', 'status']).where('payoutId', '=', payoutId).where('status', '<>', 'paid').execute();
+    const rows = await trx.selectFrom('commissions').select(['id', 'status', 'net', 'merchantId', 'livemode', 'partnerId', 'currency']).where('payoutId', '=', payoutId).where('status', '<>', 'paid').execute();
     await trx.updateTable('commissions').set({ status: 'paid', statusReason: `Paid in ${payoutId}` }).where('payoutId', '=', payoutId).where('status', '<>', 'paid').execute();
+    await applyToTotals(trx, rows.flatMap((r) => [{ ...r, net: -Number(r.net) }, { ...r, status: 'paid', net: Number(r.net) }]));
     for (const r of rows) {
       await trx.insertInto('commissionStatusChanges').values({ id: newId('csc'), commissionId: r.id, merchantId, fromStatus: r.status, toStatus: 'paid', reason: `Paid in ${payoutId}`, actor, createdAt: nowIso }).execute();
     }

@@ -8,7 +8,6 @@ import { route, type RouteDef } from '../http/routes';
 import { loadPartnerAuth, partnerAuth } from '../http/auth';
 import { AppError, fieldErrors } from '../http/errors';
 import { setFlash } from '../http/page-context';
-import { DbRateLimitStore } from '../http/rate-limit-store';
 import { render } from '../../web/views/render';
 import { PortalEnterPage, PortalLinkPage, PortalLinksPage, PortalLoginPage, PortalMessagePage, PortalOverviewPage } from '../../web/views/pages/portal';
 import { PortalCustomersPage, PortalDealsPage, PortalSettingsPage } from '../../web/views/pages/portal-account';
@@ -50,7 +49,7 @@ export function portalRoutes(ctx: AppContext): RouteDef[] {
       limit,
       standardHeaders: 'draft-7',
       legacyHeaders: false,
-      store: new DbRateLimitStore(db, prefix),
+      store: ctx.shared.rateLimitStore(prefix),
       keyGenerator: key,
       handler: (req, res, next) => {
         programOf(req).then(

@@ -285,6 +285,33 @@ export const CHECKS: Check[] = [
     describe: (r) => `row ${r.subject} and payout ${r.a} disagree about holding it`,
   },
   {
+    // The balances page reads partner_totals; the ledger writes keep them. Any drift shows up here.
+    invariant: 'balance_mismatch',
+    name: 'partner totals are the sums of their rows',
+    query: () => q`
+      select s.merchant_id, s.livemode, s.partner_id || ' ' || s.currency as subject,
+        s.pending || '/' || s.on_hold || '/' || s.approved || '/' || s.paid as a,
+        coalesce(t.pending || '/' || t.on_hold || '/' || t.approved || '/' || t.paid, 'missing') as b
+      from (
+        select merchant_id, livemode, partner_id, currency,
+          sum(case when status = 'pending' then net else 0 end) as pending,
+          sum(case when status = 'on_hold' then net else 0 end) as on_hold,
+          sum(case when status = 'approved' then net else 0 end) as approved,
+          sum(case when status = 'paid' then net else 0 end) as paid
+        from commissions where status <> 'rejected'
+        group by merchant_id, livemode, partner_id, currency) s
+      left join partner_totals t on t.merchant_id = s.merchant_id and t.livemode = s.livemode and t.partner_id = s.partner_id and t.currency = s.currency
+      where t.partner_id is null or t.pending <> s.pending or t.on_hold <> s.on_hold or t.approved <> s.approved or t.paid <> s.paid
+      union all
+      select t.merchant_id, t.livemode, t.partner_id || ' ' || t.currency as subject, 'no rows' as a,
+        t.pending || '/' || t.on_hold || '/' || t.approved || '/' || t.paid as b
+      from partner_totals t
+      where not exists (
+        select 1 from commissions c
+        where c.merchant_id = t.merchant_id and c.livemode = t.livemode and c.partner_id = t.partner_id and c.currency = t.currency and c.status <> 'rejected')`,
+    describe: (r) => `stored totals of ${r.subject} (pending/on hold/approved/paid) are ${r.b}, the rows sum to ${r.a}`,
+  },
+  {
     invariant: 'balance_mismatch',
     name: 'a payout is the sum of its items',
     query: () => q`

@@ -21,6 +21,9 @@ export const EVENTS_RETENTION_DAYS = 30;
  * Returns false for a duplicate, which changes nothing.
  */
 export async function storeEvent(deps: Pick<StripeDeps, 'db' | 'clock'>, event: Stripe.Event, payload: string, source: StripeEventSource): Promise<boolean> {
+  // A delivery we already have (Stripe retries, replays) is answered from a read; the insert below stays the
+  // guard against two deliveries of a new event racing.
+  if (await store.eventExists(deps.db, event.id)) return false;
   const created = isoFromUnix(event.created);
   const conn = event.account ? await connectionForEvent(deps.db, event.account, created) : undefined;
   const object = event.data.object as { id?: unknown };

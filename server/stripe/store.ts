@@ -1,4 +1,4 @@
-import type { ExpressionBuilder, Selectable } from 'kysely';
+import { PostgresAdapter, type ExpressionBuilder, type Selectable } from 'kysely';
 import type { DB } from '../../db';
 import { hotFor } from '../../db/hot';
 import type { Database } from '../../db/schema';
@@ -15,6 +15,13 @@ export async function insertEventIfNew(db: DB, row: StoredEvent): Promise<boolea
   return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
 }
 
+/** Whether the event is already stored: Stripe's retries answer from a read, taking no write lock. */
+export async function eventExists(db: DB, id: string): Promise<boolean> {
+  const hot = hotFor(db);
+  if (hot) return hot.eventExists(id);
+  return (await db.selectFrom('stripeEvents').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+}
+
 export const getEvent = (db: DB, id: string) => db.selectFrom('stripeEvents').selectAll().where('id', '=', id).executeTakeFirst();
 
 export const getMerchantEvent = (db: DB, merchantId: string, id: string) =>
@@ -27,11 +34,6 @@ const isDue = (nowIso: string) => (eb: ExpressionBuilder<Database, 'stripeEvents
     eb.and([eb('status', '=', 'failed'), eb('nextAttemptAt', '<=', nowIso)]),
     eb.and([eb('status', '=', 'processing'), eb('lockedUntil', '<=', nowIso)]),
   ]);
-
-export async function dueEventIds(db: DB, nowIso: string, limit: number): Promise<string[]> {
-  const rows = await db.selectFrom('stripeEvents').select('id').where(isDue(nowIso)).orderBy('created').orderBy('id').limit(limit).execute();
-  return rows.map((r) => r.id);
-}
 
 /**
  * Take one event for processing. The UPDATE re-checks "still due" in its WHERE clause, so when two
@@ -46,6 +48,34 @@ export async function claimEvent(db: DB, id: string, nowIso: string, leaseUntilI
     .where(isDue(nowIso))
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+/**
+ * Take a batch of due events (oldest first) in one statement and return them whole, so the worker
+ * neither claims them one by one nor reads each one back. The outer WHERE re-checks "still due" like
+ * claimEvent; on PostgreSQL the inner select skips rows another process is claiming right now, so two
+ * processes take disjoint batches instead of queueing on each other's row locks.
+ */
+export async function claimDueEvents(db: DB, nowIso: string, leaseUntilIso: string, token: string, limit: number): Promise<StoredEvent[]> {
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const rows = await db
+    .updateTable('stripeEvents')
+    .set((eb) => ({ status: 'processing', lockedUntil: leaseUntilIso, lockedBy: token, attempts: eb('attempts', '+', 1) }))
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('stripeEvents')
+        .select('id')
+        .where(isDue(nowIso))
+        .orderBy('created')
+        .orderBy('id')
+        .limit(limit)
+        .$if(postgres, (q) => q.forUpdate().skipLocked()),
+    )
+    .where(isDue(nowIso))
+    .returningAll()
+    .execute();
+  // RETURNING gives no order: process them in the order they happened.
+  return rows.sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 export const setEventRouting = (db: DB, id: string, merchantId: string, connectionId: string) =>

@@ -16,6 +16,8 @@ export interface WorkerOptions {
   batchSize?: number;
   /** How long a claim holds before another worker may take the event over (a crashed process). */
   leaseMs?: number;
+  /** Connected accounts whose events are processed side by side (one account's events stay in order). */
+  concurrency?: number;
 }
 
 /** Why an event is kept but not applied. Shown on the events page; re-running re-checks. */
@@ -41,11 +43,11 @@ export function createEventWorker(deps: WorkerDeps, options: WorkerOptions = {})
   const handlers = options.handlers ?? defaultHandlers;
   const batchSize = options.batchSize ?? 25;
   const leaseMs = options.leaseMs ?? 5 * 60_000;
+  const concurrency = options.concurrency ?? 4;
   const { db, clock, logger } = deps;
 
-  async function processClaimed(id: string, token: string): Promise<void> {
-    const row = await store.getEvent(db, id);
-    if (!row) return;
+  async function processClaimed(row: store.StoredEvent, token: string): Promise<void> {
+    const id = row.id;
     const event = JSON.parse(row.payload) as Stripe.Event;
     const log = { eventId: row.id, accountId: row.accountId, type: row.type, livemode: row.livemode === 1, attempt: row.attempts };
     const ignore = async (reason: IgnoredReason | string) => {
@@ -90,23 +92,44 @@ export function createEventWorker(deps: WorkerDeps, options: WorkerOptions = {})
     /** One pass: claim and process up to a batch of due events. Returns how many this worker claimed. */
     async run(): Promise<number> {
       const now = clock.now();
-      const nowIso = now.toISOString();
-      const ids = await store.dueEventIds(db, nowIso, batchSize);
-      let claimed = 0;
-      for (const id of ids) {
-        // One event at a time, letting requests in between (see the same yield in server/jobs.ts).
-        if (claimed > 0) await new Promise((r) => setImmediate(r));
-        const token = newId('lck');
-        if (!(await store.claimEvent(db, id, nowIso, new Date(now.getTime() + leaseMs).toISOString(), token))) continue;
-        claimed += 1;
-        try {
-          await processClaimed(id, token);
-        } catch (err) {
-          // Our own bookkeeping failed (database trouble): the lease runs out and the event is retried.
-          logger.error({ err, eventId: id }, 'stripe event processing crashed');
-        }
+      const token = newId('lck');
+      const leaseUntil = now.getTime() + leaseMs;
+      // One statement claims the whole batch under one lease token (see claimDueEvents).
+      const claimed = await store.claimDueEvents(db, now.toISOString(), new Date(leaseUntil).toISOString(), token, batchSize);
+      // One lane per connected account, in the order the events happened (a customer's session before its
+      // invoice, a sale before its refund). Lanes overlap, so while one waits for the Stripe API the others
+      // use the time; their transactions still run one at a time on SQLite's single connection.
+      const lanes = new Map<string, store.StoredEvent[]>();
+      for (const row of claimed) {
+        const key = row.accountId ?? '';
+        const lane = lanes.get(key);
+        if (lane) lane.push(row);
+        else lanes.set(key, [row]);
       }
-      return claimed;
+      const queue = [...lanes.values()];
+      // Lanes take turns, one event per turn of the event loop, with requests let in between (see the same
+      // yield in server/jobs.ts). On SQLite an event's queries resolve without waiting for I/O, so lanes that
+      // each yielded on their own would run four events back to back, holding off requests for all four.
+      let turns: Promise<unknown> = Promise.resolve();
+      const nextTurn = () => (turns = turns.then(() => new Promise((r) => setImmediate(r))));
+      const runLanes = async () => {
+        for (let lane = queue.shift(); lane; lane = queue.shift()) {
+          for (const row of lane) {
+            await nextTurn();
+            // A slow lane (a slow Stripe API) can outlive the batch's lease: another process may then have
+            // claimed the rest, so leave them to it (they stay due and are claimed again otherwise).
+            if (clock.now().getTime() >= leaseUntil) continue;
+            try {
+              await processClaimed(row, token);
+            } catch (err) {
+              // Our own bookkeeping failed (database trouble): the lease runs out and the event is retried.
+              logger.error({ err, eventId: row.id }, 'stripe event processing crashed');
+            }
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, runLanes));
+      return claimed.length;
     },
   };
 }

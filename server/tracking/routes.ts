@@ -4,7 +4,6 @@ import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
 import type { AppContext } from '../deps';
 import { route, type RouteDef } from '../http/routes';
 import { AppError } from '../http/errors';
-import { DbRateLimitStore } from '../http/rate-limit-store';
 import { render } from '../../web/views/render';
 import { LinkMissingPage } from '../../web/views/pages/partners-link-missing';
 import { redirectHeaders } from './fast-redirect';
@@ -35,7 +34,7 @@ export function trackingRoutes(ctx: AppContext): RouteDef[] {
     limit: TRACK_CLICK_LIMIT,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    store: new DbRateLimitStore(db, 'track-click'),
+    store: ctx.shared.rateLimitStore('track-click'),
     keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown'),
     handler: (_req, _res, next) => next(new AppError(429, 'rate_limited', 'Too many clicks from this address. Try again in a minute.')),
   });

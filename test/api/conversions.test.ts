@@ -167,6 +167,44 @@ describe('GET /api/v1/conversions', () => {
     expect([page.body.data.length, page.body.total, page.body.page, page.body.limit]).toEqual([1, 3, 2, 2]);
   });
 
+  it('pages a status filter in the same order, with the same rows and clawbacks, as the whole list', async () => {
+    const bob = await buildPartner(t.db.kysely, p.m.merchantId, { code: 'bob', clock: t.clock });
+    const made: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      if (i % 3 === 0) t.clock.advanceDays(1); // the others share an instant: the id orders them
+      made.push((await p.live.post('/api/v1/conversions', { affiliateId: i % 2 ? bob.id : p.jane.id, amount: 10000 })).body.id);
+    }
+    const other = await apiProgram(t, { name: 'Other' });
+    const foreign = (await other.live.post('/api/v1/conversions', { affiliateId: other.jane.id, amount: 10000 })).body.id;
+    const testMode = (await p.test.post('/api/v1/conversions', { affiliateId: p.jane.id, amount: 10000 })).body.id;
+    const approved = made.filter((_, i) => i !== 1 && i !== 4);
+    await t.db.kysely.updateTable('commissions').set({ status: 'approved' }).where('conversionId', 'in', [...approved, foreign, testMode]).execute();
+    await p.live.post('/api/v1/track/refund', { conversionId: made[2], amount: 2500 });
+
+    const everything = (await p.live.get('/api/v1/conversions')).body;
+    const listed = (await p.live.get('/api/v1/conversions?status=approved&limit=100')).body;
+    expect(listed.total).toBe(5);
+    expect(listed.data).toEqual(everything.data.filter((c: { status: string }) => c.status === 'approved'));
+    expect(listed.data.map((c: { id: string }) => c.id).sort()).toEqual([...approved].sort());
+    expect(listed.data.find((c: { id: string }) => c.id === made[2])).toMatchObject({ commission: 2000, netCommission: 2000, reversed: 500, status: 'approved' });
+    const pages = [];
+    for (const page of [1, 2, 3, 4]) pages.push((await p.live.get(`/api/v1/conversions?status=approved&limit=2&page=${page}`)).body);
+    expect(pages.map((b) => [b.page, b.data.length, b.total])).toEqual([
+      [1, 2, 5],
+      [2, 2, 5],
+      [3, 1, 5],
+      [4, 0, 5],
+    ]);
+    expect(pages.flatMap((b) => b.data)).toEqual(listed.data);
+
+    const bobs = (await p.live.get(`/api/v1/conversions?status=approved&affiliateId=${bob.id}`)).body;
+    expect([bobs.data.map((c: { id: string }) => c.id), bobs.total]).toEqual([listed.data.filter((c: { affiliateId: string }) => c.affiliateId === bob.id).map((c: { id: string }) => c.id), 2]);
+    const pending = (await p.live.get('/api/v1/conversions?status=pending')).body;
+    expect([pending.data.map((c: { id: string }) => c.id).sort(), pending.total]).toEqual([[made[1], made[4]].sort(), 2]);
+    const test = (await p.test.get('/api/v1/conversions?status=approved')).body;
+    expect([test.data.map((c: { id: string }) => c.id), test.total]).toEqual([[testMode], 1]);
+  });
+
   it('shows a test key only the test ledger and a live key only the live one', async () => {
     await setup();
     const testSale = await p.test.post('/api/v1/conversions', { affiliateId: p.jane.id, amount: 100 });

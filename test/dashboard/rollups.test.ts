@@ -3,7 +3,7 @@ import { settle } from '../helpers/app';
 import { buildPartner, setProgram } from '../helpers/partners';
 import { FIREFOX, SAFARI, sell, tableRows, visit } from '../helpers/dashboard';
 import { rollupAll, LAG_MS } from '../../server/dashboard/rollup';
-import { statRows } from '../../server/dashboard/service';
+import { periodTotals, statRows } from '../../server/dashboard/service';
 import type { Partner } from '../../db/tables/partners';
 
 let w: LedgerWorld;
@@ -28,6 +28,24 @@ const stats = async () =>
       .execute(),
   );
 const range = { livemode: 0, from: '2026-11-01', to: '2026-11-30', timeZone: 'UTC' };
+const METRICS = ['clicks', 'leads', 'customers', 'sales', 'revenue', 'commissionsOwed', 'commissionsPaid'] as const;
+/** daily_totals holds exactly daily_stats summed per mode, day and currency. */
+async function expectTotalsMatchStats() {
+  const line = (r: { livemode: number; day: string; currency: string } & Record<(typeof METRICS)[number], number | string>) => [r.livemode, r.day, r.currency, ...METRICS.map((m) => Number(r[m]))].join(' ');
+  const summed = new Map<string, { livemode: number; day: string; currency: string } & Record<(typeof METRICS)[number], number>>();
+  for (const r of await stats()) {
+    const key = `${r.livemode} ${r.day} ${r.currency}`;
+    const t = summed.get(key) ?? { livemode: r.livemode, day: r.day, currency: r.currency, clicks: 0, leads: 0, customers: 0, sales: 0, revenue: 0, commissionsOwed: 0, commissionsPaid: 0 };
+    for (const m of METRICS) t[m] += r[m];
+    summed.set(key, t);
+  }
+  const totals = await db()
+    .selectFrom('dailyTotals')
+    .select(['livemode', 'day', 'currency', ...METRICS])
+    .where('merchantId', '=', w.m.merchantId)
+    .execute();
+  expect(totals.map(line).sort()).toEqual([...summed.values()].map(line).sort());
+}
 /** Let the lag pass and run the job until it has nothing left. */
 async function rollUp() {
   w.t.clock.advance(LAG_MS + 1000);
@@ -84,6 +102,8 @@ describe('the daily rollups', () => {
     const direct = await statRows(db(), w.m.merchantId, range, { direct: true });
     expect(fromRollups.fromRollups).toBe(true);
     expect(fromRollups.rows).toEqual(direct.rows);
+    await expectTotalsMatchStats();
+    expect(await periodTotals(db(), w.m.merchantId, range)).toEqual(await periodTotals(db(), w.m.merchantId, range, { direct: true }));
   });
 
   it('count each click once when two processes roll up the same window at the same time', async () => {
@@ -120,8 +140,11 @@ describe('the daily rollups', () => {
     expect(tableRows(after.text, 'daily-table')[1]).toEqual(['2026-11-15', '0', '0', '$0.00', '€0.00', '$0.00', '€0.00']);
     const direct = await statRows(db(), w.m.merchantId, range, { direct: true });
     expect((await statRows(db(), w.m.merchantId, range)).rows).toEqual(direct.rows);
+    expect(await periodTotals(db(), w.m.merchantId, range)).toEqual(await periodTotals(db(), w.m.merchantId, range, { direct: true }));
 
     await rollUp();
+    await expectTotalsMatchStats();
+    expect(await periodTotals(db(), w.m.merchantId, range)).toEqual(await periodTotals(db(), w.m.merchantId, range, { direct: true }));
     const fresh = await stats();
     expect(fresh.find((r) => r.livemode === 0 && r.partnerId === w.jane.id && r.currency === 'usd')).toMatchObject({ sales: 1, revenue: 10_000, commissionsOwed: 0, commissionsPaid: 0 });
     expect(fresh.filter((r) => r.livemode === 0 && r.day === '2026-11-23').map((r) => [r.partnerId, r.clicks])).toEqual([[w.jane.id, 1]]);
@@ -145,6 +168,11 @@ describe('the daily rollups', () => {
     ]);
     const state = await db().selectFrom('dashboardRollups').selectAll().where('merchantId', '=', w.m.merchantId).executeTakeFirstOrThrow();
     expect(state.timeZone).toBe('Europe/Berlin');
+    // The totals were rebuilt with the rows: nothing is left of the UTC days.
+    await expectTotalsMatchStats();
+    const berlin = { ...range, timeZone: 'Europe/Berlin' };
+    expect(await periodTotals(db(), w.m.merchantId, berlin)).toEqual(await periodTotals(db(), w.m.merchantId, berlin, { direct: true }));
+    expect((await periodTotals(db(), w.m.merchantId, berlin)).series.find((p) => p.day === '2026-11-21')?.clicks).toBe(1);
     await settle(w.t);
   });
 });

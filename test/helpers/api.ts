@@ -35,7 +35,7 @@ export function apiAs(target: TestApp | express.Express, key: string) {
 
 /** The app's dependencies as features receive them, for mounting extra routes in a test's own app. */
 export function contextOf(t: TestApp): AppContext {
-  return { db: t.db, config: t.config, clock: t.clock, stripe: t.stripe, logger: createLogger('silent'), jobs: t.app.jobs };
+  return { db: t.db, config: t.config, clock: t.clock, stripe: t.stripe, logger: createLogger('silent'), jobs: t.app.jobs, shared: t.app.shared };
 }
 
 /**

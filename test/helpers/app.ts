@@ -27,7 +27,9 @@ export interface TestApp {
 export const TEST_WEBHOOK_SECRET = 'whsec_test_primary_secret';
 export const TEST_WEBHOOK_SECRET_2 = 'whsec_test_rotated_secret';
 
-export async function buildTestApp(options: { env?: Record<string, string>; db?: Db; clock?: FixedClock; dnsLookup?: AppDeps['dnsLookup'] } = {}): Promise<TestApp> {
+export async function buildTestApp(
+  options: { env?: Record<string, string>; db?: Db; clock?: FixedClock; dnsLookup?: AppDeps['dnsLookup']; redis?: AppDeps['redis'] } = {},
+): Promise<TestApp> {
   const db = options.db ?? (await createTestDb());
   const clock = options.clock ?? new FixedClock();
   const config = parseConfig({
@@ -56,7 +58,7 @@ export async function buildTestApp(options: { env?: Record<string, string>; db?:
   });
   const logger = createLogger(config.logLevel, sink);
   const stripe = createStripe(config, { maxNetworkRetries: 0 });
-  const app = createApp({ db, config, clock, stripe, logger, dnsLookup: options.dnsLookup });
+  const app = createApp({ db, config, clock, stripe, logger, dnsLookup: options.dnsLookup, redis: options.redis });
   return {
     app,
     http: app.express,

@@ -84,3 +84,28 @@ describe('balances', () => {
     expect(Object.keys(res.body.paths)).toContain('/api/v1/affiliates/{id}/balance');
   });
 });
+
+describe('the balances page', () => {
+  it('lists partners with ledger rows 50 to a page, by name, with exact sums on each page', async () => {
+    // 52 partners with one sale each (Jane included), one partner with no rows (not listed).
+    const partners = [w.jane];
+    for (let i = 0; i < 51; i++) partners.push(await w.partner(`P${String(i).padStart(2, '0')}`));
+    await w.partner('Nobody');
+    for (const [i, p] of partners.entries()) await w.sell(1_000 + i, { partner: p });
+
+    const first = await w.m.browser.agent.get('/balances?mode=test');
+    const second = await w.m.browser.agent.get('/balances?mode=test&page=2');
+    expect(first.text).toContain('Page 1 of 2 · 52 in total');
+    expect(second.text).toContain('Page 2 of 2 · 52 in total');
+    const one = balancesFromPage(first.text);
+    const two = balancesFromPage(second.text);
+    expect(one).toHaveLength(50);
+    expect(two.map((b) => b.partnerId)).toEqual([partners.find((p) => p.name === 'P49')!.id, partners.find((p) => p.name === 'P50')!.id]);
+    // Every partner once, and each page's figures equal the balance function's: 20% of each sale.
+    const all = [...one, ...two];
+    expect(new Set(all.map((b) => b.partnerId)).size).toBe(52);
+    const fn = await partnerBalances(w.t.db.kysely, w.m.merchantId, 0, w.t.clock.now());
+    for (const b of all) expect(b).toEqual({ ...fn.find((f) => f.partnerId === b.partnerId)!, partnerId: b.partnerId });
+    expect(all.find((b) => b.partnerId === partners[51]!.id)!.earned).toBe(Math.round((1_000 + 51) * 0.2));
+  });
+});

@@ -64,7 +64,8 @@ describe('a server killed mid-stream', () => {
 
     /** Deliver until `stopAfter` acknowledgements (then SIGKILL, leaving requests in flight), or to the end. */
     const run = async (stopAfter: number | null) => {
-      server = await startServer({ databaseUrl, stripeApiBase: fake!.url });
+      // Jobs in their worker thread: each SIGKILL takes both threads down mid-work.
+      server = await startServer({ databaseUrl, stripeApiBase: fake!.url, backgroundJobs: 'thread' });
       const queue = pending;
       const failed: Stripe.Event[] = [];
       let next = 0;

@@ -126,6 +126,18 @@ describe('each invariant can fail', () => {
     expect(report.violations.map((v) => v.detail)).toContainEqual(expect.stringMatching(new RegExp(`^paid of partner ${unpaid.partnerId} in usd: recomputed \\d+, reported \\d+$`)));
   });
 
+  it('catches a stored partner total that drifted from its rows, and one left without rows', async () => {
+    const total = await w.t.db.kysely.selectFrom('partnerTotals').selectAll().where('merchantId', '=', w.m.merchantId).where('partnerId', '=', w.jane.id).where('currency', '=', 'usd').executeTakeFirstOrThrow();
+    await w.t.db.kysely.updateTable('partnerTotals').set({ pending: Number(total.pending) + 1 }).where('merchantId', '=', w.m.merchantId).where('partnerId', '=', w.jane.id).where('currency', '=', 'usd').execute();
+    await w.t.db.kysely.insertInto('partnerTotals').values({ merchantId: w.m.merchantId, livemode: 0, partnerId: w.jane.id, currency: 'gbp', pending: 5, onHold: 0, approved: 0, paid: 0 }).execute();
+    const report = await expectRed('balance_mismatch');
+    const [pending, onHold, approved, paid] = [total.pending, total.onHold, total.approved, total.paid].map(Number);
+    expect(report.violations.filter((v) => v.check === 'partner totals are the sums of their rows').map((v) => v.detail).sort()).toEqual([
+      `stored totals of ${w.jane.id} gbp (pending/on hold/approved/paid) are 5/0/0/0, the rows sum to no rows`,
+      `stored totals of ${w.jane.id} usd (pending/on hold/approved/paid) are ${pending! + 1}/${onHold}/${approved}/${paid}, the rows sum to ${pending}/${onHold}/${approved}/${paid}`,
+    ]);
+  });
+
   it('catches a row whose net no longer equals commission minus fee', async () => {
     const [credit] = await credits();
     await w.t.db.kysely.updateTable('commissions').set({ net: credit!.net + 1 }).where('id', '=', credit!.id).execute();

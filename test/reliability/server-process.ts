@@ -30,7 +30,7 @@ export function databaseUrlOf(db: Db, sqliteFile: string): string {
 }
 
 /** Start `server/main.ts` on a free port with this database and fake Stripe; resolves once it listens. */
-export async function startServer(env: { databaseUrl: string; stripeApiBase: string }): Promise<ServerProcess> {
+export async function startServer(env: { databaseUrl: string; stripeApiBase: string; backgroundJobs?: 'thread' | 'inline' }): Promise<ServerProcess> {
   // One process (tsx as a loader, not its CLI, which would run the server in a grandchild SIGKILL cannot reach).
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
@@ -47,6 +47,7 @@ export async function startServer(env: { databaseUrl: string; stripeApiBase: str
       STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
       STRIPE_API_BASE: env.stripeApiBase,
       LOG_LEVEL: 'info',
+      ...(env.backgroundJobs ? { BACKGROUND_JOBS: env.backgroundJobs } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

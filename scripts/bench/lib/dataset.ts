@@ -11,6 +11,7 @@ import { SettingsForm } from '../../../server/accounts/settings-schema';
 import { createKey } from '../../../server/api/service';
 import { markPaid, runPayouts } from '../../../server/payouts/service';
 import { rollupAll } from '../../../server/dashboard/rollup';
+import { rebuildTotals } from '../../../server/commissions/totals';
 import { seededRng, type Rng } from '../../demo/random';
 import { bulkInsert, type BulkTable } from './bulk';
 
@@ -260,6 +261,8 @@ export async function seedBenchMerchant(db: Db, databaseUrl: string, options: Se
   }
   await bulkInsert(db, CONVERSIONS, conversions);
   await bulkInsert(db, COMMISSIONS, commissions);
+  // Rows loaded in bulk bypass the ledger writes that keep partner_totals; sum them once, as the migration does.
+  await rebuildTotals(k, merchantId);
   log(`${conversions.length} conversions, ${commissions.length} commissions`);
 
   if (options.ledgerOnly) return { databaseUrl, counts, seededAt: nowIso, merchantId, publicId, userId, email: BENCH_EMAIL, password: BENCH_PASSWORD, apiKey, slugs: [], topPartnerIds: [], connectionAccount };

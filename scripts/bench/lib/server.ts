@@ -181,5 +181,7 @@ export function appEnv(o: { port: number; databaseUrl: string; webConcurrency?: 
     ...(o.stripeApiBase ? { STRIPE_API_BASE: o.stripeApiBase, REFCUT_ALLOW_FAKE_STRIPE: '1' } : {}),
     LOG_LEVEL: 'info',
     WEB_CONCURRENCY: String(o.webConcurrency ?? 1),
+    // To compare where background jobs run (docs/performance.md): BACKGROUND_JOBS=inline npm run bench:…
+    ...(process.env.BACKGROUND_JOBS ? { BACKGROUND_JOBS: process.env.BACKGROUND_JOBS } : {}),
   };
 }

@@ -25,7 +25,12 @@ const MERCHANTS: BulkTable = { table: 'merchants', columns: [['id', 'text'], ['n
 const MEMBERSHIPS: BulkTable = { table: 'memberships', columns: [['user_id', 'text'], ['merchant_id', 'text'], ['role', 'text'], ['created_at', 'text']] };
 const SETTINGS_COLUMNS = Object.keys({ merchantId: '', ...DEFAULT_SETTINGS, updatedAt: '' });
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-const SETTINGS: BulkTable = { table: 'program_settings', columns: SETTINGS_COLUMNS.map((k) => [snake(k), typeof (DEFAULT_SETTINGS as Record<string, unknown>)[k] === 'number' ? 'bigint' : 'text'] as const) };
+// Column types for PostgreSQL's casts, from the defaults; durationValue defaults to null but is an integer.
+const NUMERIC_SETTINGS = new Set(['durationValue']);
+const SETTINGS: BulkTable = {
+  table: 'program_settings',
+  columns: SETTINGS_COLUMNS.map((k) => [snake(k), typeof (DEFAULT_SETTINGS as Record<string, unknown>)[k] === 'number' || NUMERIC_SETTINGS.has(k) ? 'bigint' : 'text'] as const),
+};
 
 /** Seed a migrated, empty database with the 100 merchants (as sign-up, settings and Connect OAuth leave them). */
 export async function seedWebhookWorld(db: Db, nowIso: string): Promise<WebhookWorld> {

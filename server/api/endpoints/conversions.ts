@@ -1,10 +1,9 @@
 import type { AppContext } from '../../deps';
 import { recordManualConversion } from '../../commissions/api-sales';
 import { apiRoute, type ApiRouteDef } from '../api-route';
-import { paginate } from '../pagination';
 import { presentConversion, presentManualConversion } from '../presenters';
 import { ConversionListQuery, ConversionPage, ManualConversionBody, ManualConversionResponse } from './conversions-schema';
-import { conversionsQuery } from './conversions-store';
+import { listConversions } from './conversions-store';
 import { callerOf, modeOf } from './caller';
 
 export function conversionEndpoints(ctx: AppContext): ApiRouteDef[] {
@@ -19,7 +18,10 @@ export function conversionEndpoints(ctx: AppContext): ApiRouteDef[] {
       tags: ['Conversions'],
       query: ConversionListQuery,
       response: ConversionPage,
-      handler: ({ query, api }) => paginate(db, conversionsQuery(db, api.merchantId, modeOf(api), query), query, presentConversion),
+      handler: async ({ query, api }) => {
+        const { rows, total } = await listConversions(db, api.merchantId, modeOf(api), query, query);
+        return { data: rows.map(presentConversion), page: query.page, limit: query.limit, total };
+      },
     }),
     apiRoute(ctx, {
       method: 'post',

@@ -1,6 +1,7 @@
 import { Layout } from '../layout';
 import type { PageContext } from '../context';
 import { Money } from '../components/money';
+import { Pager } from '../components/pager';
 import { PayoutsNav, type Mode } from './payouts';
 import { StatementTable } from './payouts-detail';
 import type { Balance } from '../../../server/payouts/balances';
@@ -36,7 +37,7 @@ export function BalanceCells(props: { b: Balance }) {
   );
 }
 
-export function BalancesPage(props: { ctx: PageContext; mode: Mode; rows: BalanceRow[]; month: string }) {
+export function BalancesPage(props: { ctx: PageContext; mode: Mode; rows: BalanceRow[]; month: string; page: number; pages: number; total: number }) {
   return (
     <Layout ctx={props.ctx} title="Balances">
       <h1>Balances</h1>
@@ -77,6 +78,7 @@ export function BalancesPage(props: { ctx: PageContext; mode: Mode; rows: Balanc
           </tbody>
         </table>
       )}
+      {props.total > 0 ? <Pager base="/balances" params={{ mode: props.mode }} page={props.page} pages={props.pages} total={props.total} /> : null}
     </Layout>
   );
 }

@@ -2,7 +2,7 @@ import { Layout } from '../layout';
 import type { PageContext } from '../context';
 import { MoneyList } from '../components/money';
 import { CsvLink, Pager } from '../components/pager';
-import type { NamedPartner, Overview } from '../../../server/dashboard/service';
+import type { PartnerPage } from '../../../server/dashboard/service';
 import type { PartnerSort } from '../../../server/dashboard/stats';
 import { STATUS_BADGE } from './partners';
 import { PeriodForm, periodParams } from './dashboard-period';
@@ -16,9 +16,9 @@ const COLUMNS: { sort?: PartnerSort; label: string; num: boolean }[] = [
   { sort: 'earnings', label: 'Earnings', num: true },
 ];
 
-/** Every partner with their numbers for the period, sortable by earnings (program currency) and more. */
-export function PartnerPerformancePage(props: { ctx: PageContext; overview: Overview; rows: NamedPartner[]; sort: PartnerSort; page: number; pages: number }) {
-  const o = props.overview;
+/** Every partner with their numbers for the period, 50 a page, sortable by earnings (program currency) and more. */
+export function PartnerPerformancePage(props: { ctx: PageContext; data: PartnerPage; sort: PartnerSort }) {
+  const o = props.data;
   const params = periodParams(o);
   const link = (sort: PartnerSort) => `/dashboard/partners?${new URLSearchParams({ ...(Object.fromEntries(Object.entries(params).filter(([, v]) => v)) as Record<string, string>), sort }).toString()}`;
   return (
@@ -28,7 +28,7 @@ export function PartnerPerformancePage(props: { ctx: PageContext; overview: Over
         Money columns sort by the program currency ({o.currency.toUpperCase()}). Earnings are net commissions (owed and paid) on sales in the period. <a href="/partners">Manage partners</a>
       </p>
       <PeriodForm action="/dashboard/partners" overview={o} extra={{ sort: props.sort }} />
-      {props.rows.length === 0 ? (
+      {o.partners.length === 0 ? (
         <p class="muted">No partners yet. Add one, import a CSV, or share your application page from the Partners page.</p>
       ) : (
         <table class="table" id="performance">
@@ -42,7 +42,7 @@ export function PartnerPerformancePage(props: { ctx: PageContext; overview: Over
             </tr>
           </thead>
           <tbody>
-            {props.rows.map((p) => (
+            {o.partners.map((p) => (
               <tr data-partner={p.partnerId}>
                 <td>
                   <a href={`/partners/${p.partnerId}`}>{p.name}</a> <span class={STATUS_BADGE[p.status]}>{p.status}</span>
@@ -61,7 +61,7 @@ export function PartnerPerformancePage(props: { ctx: PageContext; overview: Over
           </tbody>
         </table>
       )}
-      <Pager base="/dashboard/partners" params={{ ...params, sort: props.sort }} page={props.page} pages={props.pages} total={o.partners.length} />
+      <Pager base="/dashboard/partners" params={{ ...params, sort: props.sort }} page={o.page} pages={o.pages} total={o.total} />
       <CsvLink href="/dashboard/partners.csv" params={{ ...params, sort: props.sort }} />
     </Layout>
   );

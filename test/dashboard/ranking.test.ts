@@ -1,0 +1,126 @@
+import { ledgerWorld, type LedgerWorld } from '../helpers/ledger';
+import { buildPartner, setProgram } from '../helpers/partners';
+import { FIREFOX, sell, tableRows, visit } from '../helpers/dashboard';
+import { LAG_MS, rollupAll } from '../../server/dashboard/rollup';
+import type { Partner } from '../../db/tables/partners';
+
+let w: LedgerWorld;
+/** p[1] … p[54]: with Jane, 55 partners, so the performance page has two pages (50 and 5). */
+let p: Partner[];
+beforeEach(async () => {
+  w = await ledgerWorld();
+  await setProgram(w.t, w.m.merchantId, { destinationUrl: 'https://shop.example.com/' });
+  p = [w.jane];
+  for (let i = 1; i <= 54; i++) {
+    const n = String(i).padStart(2, '0');
+    p.push(await buildPartner(w.t.db.kysely, w.m.merchantId, { name: `Partner ${n}`, email: `p${n}@partners.test`, code: `p${n}` }));
+  }
+});
+afterEach(() => w.close());
+
+const db = () => w.t.db.kysely;
+const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const ids = (list: Partner[]) => list.map((x) => x.id);
+const sortedIds = (list: Partner[]) => ids(list).sort(byCodePoint);
+const shownIds = (html: string) => [...html.matchAll(/data-partner="([^"]+)"/g)].map((m) => m[1]!);
+const get = async (path: string) => {
+  const res = await w.m.browser.agent.get(path);
+  expect(res.status).toBe(200);
+  return res.text;
+};
+async function rollUp() {
+  w.t.clock.advance(LAG_MS + 1000);
+  while ((await rollupAll(db(), w.t.clock)) > 0) {
+    /* next window */
+  }
+}
+/** The ranking of every partner, page 1 then page 2, and the overview's top list. */
+async function ranking() {
+  const [one, two, home] = await Promise.all([get('/dashboard/partners?period=7&sort=earnings'), get('/dashboard/partners?period=7&sort=earnings&page=2'), get('/dashboard?period=7')]);
+  return { one, two, home, all: [...shownIds(one), ...shownIds(two)] };
+}
+
+/**
+ * On the 20th (program currency USD, 20% commission): Jane sells $100.00; p1 and p2 sell $50.00 each (a
+ * tie on earnings and sales that p1's click breaks); p3 and p4 sell €100.00 (no USD earnings: they
+ * follow, by id); p1 and p5…p12 get one click each. Everyone else has nothing and follows by id.
+ */
+async function scenario() {
+  w.t.clock.set('2026-11-20T10:00:00Z');
+  await sell(w, p[0]!, 10_000, 'usd', 'cus_k0');
+  await sell(w, p[1]!, 5_000, 'usd', 'cus_k1');
+  await sell(w, p[2]!, 5_000, 'usd', 'cus_k2');
+  await sell(w, p[3]!, 10_000, 'eur', 'cus_k3');
+  await sell(w, p[4]!, 10_000, 'eur', 'cus_k4');
+  for (const i of [1, 5, 6, 7, 8, 9, 10, 11, 12]) await visit(w.t, p[i]!, { ip: `198.51.100.${i}`, ua: FIREFOX });
+  w.t.clock.set('2026-11-21T12:00:00Z');
+}
+
+describe('the partner ranking of a period', () => {
+  const expected = () => [p[0]!.id, p[1]!.id, p[2]!.id, ...sortedIds([p[3]!, p[4]!]), ...sortedIds(p.slice(5, 13)), ...sortedIds(p.slice(13))];
+
+  it('pages every partner by earnings in the program currency, ties broken by sales, clicks, then id', async () => {
+    await scenario();
+    const direct = await ranking();
+    expect(direct.all).toEqual(expected());
+    expect(shownIds(direct.two)).toEqual(expected().slice(50));
+    expect(direct.two).toContain('Page 2 of 2 · 55 in total');
+    expect(tableRows(direct.one, 'performance').slice(1, 6).map((r) => r.slice(1))).toEqual([
+      ['0', '1', '1', '$100.00', '$20.00'],
+      ['1', '1', '1', '$50.00', '$10.00'],
+      ['0', '1', '1', '$50.00', '$10.00'],
+      ['0', '1', '1', '€100.00', '€20.00'],
+      ['0', '1', '1', '€100.00', '€20.00'],
+    ]);
+
+    // The same pages from the rollups (the SQL ranking) as from the source tables.
+    await rollUp();
+    const rolled = await ranking();
+    expect(rolled.all).toEqual(expected());
+    for (const k of ['one', 'two', 'home'] as const) expect(strip(rolled[k])).toEqual(strip(direct[k]));
+  });
+
+  it('shows the top ten active partners on the overview, with a link to all of them', async () => {
+    await scenario();
+    await rollUp();
+    const { home } = await ranking();
+    const top = tableRows(home, 'top-partners').slice(1);
+    expect(top).toHaveLength(10);
+    const names = new Map(p.map((x) => [x.id, x.name]));
+    expect(top.map((r) => r[0])).toEqual(expected().slice(0, 10).map((id) => names.get(id)));
+    expect(top[0]).toEqual(['Jane Smith', '0', '1', '1', '$100.00', '$20.00']);
+    expect(home).toContain('href="/dashboard/partners?period=7');
+  });
+
+  it('stays exact while the rollups lag: a rejected commission and new clicks after the cursor', async () => {
+    await scenario();
+    await rollUp();
+    // p2's sale is rejected (its USD earnings go to zero) and p13 gets a click; the job has not run.
+    w.t.clock.set('2026-11-21T13:00:00Z');
+    const credit = await db().selectFrom('commissions').select('id').where('partnerId', '=', p[2]!.id).executeTakeFirstOrThrow();
+    const rejected = await w.m.browser.submit('/commissions/actions', { action: 'reject', ids: credit.id, reason: 'Test order' }, '/payouts/commissions?mode=test');
+    expect(rejected.status).toBe(303);
+    await visit(w.t, p[13]!, { ip: '198.51.100.13', ua: FIREFOX });
+
+    const after = [p[0]!.id, p[1]!.id, ...sortedIds([p[2]!, p[3]!, p[4]!]), ...sortedIds(p.slice(5, 14)), ...sortedIds(p.slice(14))];
+    const stale = await ranking();
+    expect(stale.all).toEqual(after);
+    expect(tableRows(stale.one, 'performance').find((r) => r[0]?.startsWith('Partner 02'))?.slice(1)).toEqual(['0', '1', '1', '$50.00', '$0.00']);
+
+    // Without the rollups (the source tables only) the pages are the same.
+    await db().deleteFrom('dashboardRollups').where('merchantId', '=', w.m.merchantId).execute();
+    const direct = await ranking();
+    for (const k of ['one', 'two', 'home'] as const) expect(strip(stale[k])).toEqual(strip(direct[k]));
+
+    await rollUp();
+    const fresh = await ranking();
+    expect(fresh.all).toEqual(after);
+    for (const k of ['one', 'two', 'home'] as const) expect(strip(fresh[k])).toEqual(strip(direct[k]));
+  });
+});
+
+/** What a page shows: its tables' cells, the partners' ids and the pager. */
+function strip(html: string) {
+  const tables = [...html.matchAll(/<table[^>]*id="([^"]+)"/g)].map((m) => m[1]!);
+  return { tables: Object.fromEntries(tables.map((id) => [id, tableRows(html, id)])), ids: shownIds(html), pager: /Page \d+ of \d+ · \d+ in total/.exec(html)?.[0] };
+}
