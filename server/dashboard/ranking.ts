@@ -2,8 +2,9 @@
 // zeros), ordered by one number, one page at a time. The partners are walked in id order and each one's
 // days summed from the daily_stats (merchant, mode, partner, day…) index, so nothing sorts the period's
 // rows; only the ~one row per partner is sorted. What the rollups do not cover yet (clicks after the
-// cursor, ledger days changed since) comes in as `dirty` days, whose rolled ledger numbers are ignored,
-// and `extra` rows computed from the source tables, summed per partner here and joined in as values.
+// cursor, ledger numbers changed since) comes in as `stale` days and (day, partner) pairs, whose rolled
+// ledger numbers are ignored, and `extra` rows computed from the source tables, summed per partner here
+// and joined in as values.
 import { PostgresAdapter, sql, type RawBuilder } from 'kysely';
 import type { DB } from '../../db';
 import type { PartnerSort, StatRow } from './stats';
@@ -15,7 +16,8 @@ export interface RankQuery {
   /** Money sorts compare this currency only (the program's). */
   currency: string;
   sort: PartnerSort;
-  dirty: string[];
+  /** Rolled ledger numbers to ignore: every partner's on `days`, one partner's on a day in `pairs`. */
+  stale: { days: string[]; pairs: { day: string; partnerId: string }[] };
   extra: StatRow[];
   /** Only partners with clicks, customers, sales or money in the period (the overview's top list). */
   activeOnly?: boolean;
@@ -57,8 +59,12 @@ export const MAX_EXTRA_PARTNERS = 1000;
 /** Partner ids of one page of the ranking. */
 export async function rankPartners(db: DB, merchantId: string, q: RankQuery): Promise<string[]> {
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
-  const dirty = q.dirty.length > 0 ? sql`d.day in (${sql.join(q.dirty)})` : undefined;
-  /** A ledger column of a rolled row: zero on days whose ledger numbers are recomputed in `extra`. */
+  const staleParts = [
+    ...(q.stale.days.length > 0 ? [sql`d.day in (${sql.join(q.stale.days)})`] : []),
+    ...(q.stale.pairs.length > 0 ? [sql`(d.day || '|' || d.partner_id) in (${sql.join(q.stale.pairs.map((p) => `${p.day}|${p.partnerId}`))})`] : []),
+  ];
+  const dirty = staleParts.length > 0 ? sql`(${sql.join(staleParts, sql` or `)})` : undefined;
+  /** A ledger column of a rolled row: zero where its ledger numbers are recomputed in `extra`. */
   const ledger = (column: string): RawBuilder<number> => (dirty ? sql<number>`case when ${dirty} then 0 else ${sql.ref(`d.${column}`)} end` : sql<number>`${sql.ref(`d.${column}`)}`);
   const inCurrency = (e: RawBuilder<number>) => sql<number>`case when d.currency = ${q.currency} then ${e} else 0 end`;
   const rolledKey: Record<PartnerSort, RawBuilder<number>> = {
@@ -76,8 +82,7 @@ export async function rankPartners(db: DB, merchantId: string, q: RankQuery): Pr
   const clicks = sql`coalesce(sum(d.clicks), 0) + ${x('clicks')}`;
   // The overview's "has activity" (clicks, customers or sales, or money in some currency) is "has a row":
   // daily_stats never keeps an all-zero row, a row with leads has customers (leads are customers), and a
-  // row with a currency is money. On a dirty day only the row's clicks count (its ledger numbers are in
-  // `extra`).
+  // row with a currency is money. On a stale row only the clicks count (its ledger numbers are in `extra`).
   const rolledRows = dirty ? sql`count(case when ${dirty} and d.clicks = 0 then null else d.partner_id end)` : sql`count(d.partner_id)`;
   const active = sql`(${rolledRows} > 0 or ${x('active')} = 1)`;
   // Ties fall back to the id in code point order on both dialects (and in sortPartners).

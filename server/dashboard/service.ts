@@ -1,6 +1,8 @@
 // The overview's numbers: daily_stats / daily_totals where the rollups are current, the source tables for
-// the rest (clicks after the click cursor, ledger days changed after the ledger cursor), so the pages are
-// exact without scanning the clicks table, however far behind the job is.
+// the rest (clicks after the click cursor, ledger numbers changed after the ledger cursor), so the pages
+// are exact without scanning the clicks table, however far behind the job is. The totals recompute whole
+// changed days; the partner rankings only the changed partners' numbers of those days, so a batch of
+// approvals on a busy day does not send a 10,000-partner program down the in-process path.
 import type { DB } from '../../db';
 import type { Clock } from '../lib/clock';
 import { getSettings } from '../accounts/store';
@@ -9,7 +11,7 @@ import { addClicks, addLedger } from './compute';
 import { daysBetween, localDay, rangeBounds } from './days';
 import { resolvePeriod, type Period } from './period';
 import type { OverviewQuery } from './schema';
-import { ledgerChangesSince, readDailyStats, rollupState, type DailyStat } from './store';
+import { ANY_PARTNER, ledgerChangesSince, readDailyStats, rollupState, type DailyStat } from './store';
 import { readDailyTotals } from './totals';
 import { countPartners, MAX_EXTRA_PARTNERS, rankPartners } from './ranking';
 import { partnerTotals, StatTable, sortPartners, summarize, summarizeTotals, type PartnerSort, type PartnerTotals, type PeriodTotals, type StatRow } from './stats';
@@ -21,12 +23,23 @@ export interface StatsRange {
   timeZone: string;
 }
 
+/** Which rolled ledger numbers are out of date: every partner's on `days`, some partners' on `partners`' days. */
+interface Stale {
+  days: Set<string>;
+  partners: Map<string, Set<string>>;
+}
+
+const isStale = (s: Stale, day: string, partnerId: string) => s.days.has(day) || s.partners.get(day)?.has(partnerId) === true;
+/** Every day with anything stale: what the totals (one row per day, every partner summed) recompute. */
+const staleDays = (s: Stale): Stale => ({ days: new Set([...s.days, ...s.partners.keys()]), partners: new Map() });
+
 /**
  * Where a range's numbers come from. `direct`: every row computed from the source tables (no rollups yet,
- * or rolled up in another time zone). `rollups`: the rolled rows, except the ledger numbers of `dirty`
- * days, plus `extra` rows from the source tables (the click tail and the dirty days' ledger numbers).
+ * or rolled up in another time zone). `rollups`: the rolled rows, except their `stale` ledger numbers,
+ * plus `extra` rows from the source tables: the click tail, and every partner's ledger numbers of the
+ * stale days (see `forPartners` for the rows of the stale partners only).
  */
-type Source = { kind: 'direct'; rows: StatRow[] } | { kind: 'rollups'; dirty: Set<string>; extra: StatRow[] };
+type Source = { kind: 'direct'; rows: StatRow[] } | { kind: 'rollups'; stale: Stale; extra: StatRow[] };
 
 async function sourceOf(db: DB, merchantId: string, r: StatsRange, opts: { direct?: boolean }): Promise<Source> {
   const { startIso, endIso } = rangeBounds(r.from, r.to, r.timeZone);
@@ -38,20 +51,34 @@ async function sourceOf(db: DB, merchantId: string, r: StatsRange, opts: { direc
     await addLedger(table, db, merchantId, r.livemode, days, r.timeZone);
     return { kind: 'direct', rows: table.list() };
   }
-  const changes = state.ledgerThrough === null ? undefined : await ledgerChangesSince(db, merchantId, state.ledgerThrough);
-  const dirty = new Set(changes === undefined ? days : changes.filter((c) => c.livemode === r.livemode).map((c) => localDay(c.at, r.timeZone)).filter((d) => d >= r.from && d <= r.to));
+  const stale: Stale = { days: new Set(), partners: new Map() };
+  if (state.ledgerThrough === null) for (const d of days) stale.days.add(d);
+  else {
+    for (const c of await ledgerChangesSince(db, merchantId, state.ledgerThrough)) {
+      const day = localDay(c.at, r.timeZone);
+      if (c.livemode !== r.livemode || day < r.from || day > r.to) continue;
+      if (c.partnerId === ANY_PARTNER) stale.days.add(day);
+      else stale.partners.set(day, (stale.partners.get(day) ?? new Set()).add(c.partnerId));
+    }
+  }
   const clickTail = state.clicksThrough && state.clicksThrough > startIso ? state.clicksThrough : startIso;
   await addClicks(table, db, merchantId, clickTail, endIso, r.timeZone);
-  await addLedger(table, db, merchantId, r.livemode, [...dirty], r.timeZone);
-  return { kind: 'rollups', dirty, extra: table.list() };
+  await addLedger(table, db, merchantId, r.livemode, [...staleDays(stale).days], r.timeZone);
+  return { kind: 'rollups', stale, extra: table.list() };
 }
 
-/** Rolled rows (ledger numbers of dirty days left out) plus the extra rows, as one list. */
-function merged(rolled: DailyStat[], source: { dirty: Set<string>; extra: StatRow[] }): StatRow[] {
+/** The extra rows that go with per-partner rolled rows: clicks, and the ledger numbers of stale partners only. */
+function forPartners(source: { stale: Stale; extra: StatRow[] }): { stale: Stale; extra: StatRow[] } {
+  const extra = source.extra.flatMap((r) => (isStale(source.stale, r.day, r.partnerId) ? [r] : r.clicks > 0 ? [{ ...r, leads: 0, customers: 0, sales: 0, revenue: 0, owed: 0, paid: 0 }] : []));
+  return { stale: source.stale, extra };
+}
+
+/** Rolled rows (their stale ledger numbers left out) plus the extra rows, as one list. */
+function merged(rolled: DailyStat[], source: { stale: Stale; extra: StatRow[] }): StatRow[] {
   const table = new StatTable();
   for (const s of rolled) {
     table.add({ day: s.day, partnerId: s.partnerId, currency: s.currency, clicks: s.clicks });
-    if (!source.dirty.has(s.day)) {
+    if (!isStale(source.stale, s.day, s.partnerId)) {
       table.add({ day: s.day, partnerId: s.partnerId, currency: s.currency, leads: s.leads, customers: s.customers, sales: s.sales, revenue: s.revenue, owed: s.commissionsOwed, paid: s.commissionsPaid });
     }
   }
@@ -66,7 +93,7 @@ function merged(rolled: DailyStat[], source: { dirty: Set<string>; extra: StatRo
 export async function statRows(db: DB, merchantId: string, r: StatsRange, opts: { direct?: boolean } = {}): Promise<{ rows: StatRow[]; fromRollups: boolean }> {
   const source = await sourceOf(db, merchantId, r, opts);
   if (source.kind === 'direct') return { rows: source.rows, fromRollups: false };
-  return { rows: merged(await readDailyStats(db, merchantId, r.livemode, r.from, r.to), source), fromRollups: true };
+  return { rows: merged(await readDailyStats(db, merchantId, r.livemode, r.from, r.to), forPartners(source)), fromRollups: true };
 }
 
 /** The range's totals and daily series: from daily_totals (every partner summed) where rolled up. */
@@ -78,7 +105,7 @@ async function totalsFrom(db: DB, merchantId: string, r: StatsRange, source: Sou
   const days = daysBetween(r.from, r.to);
   if (source.kind === 'direct') return summarizeTotals(source.rows, days);
   const totals = await readDailyTotals(db, merchantId, r.livemode, r.from, r.to);
-  return summarizeTotals(merged(totals.map((t) => ({ ...t, partnerId: '' })), source), days);
+  return summarizeTotals(merged(totals.map((t) => ({ ...t, partnerId: '' })), { stale: staleDays(source.stale), extra: source.extra }), days);
 }
 
 export interface NamedPartner extends PartnerTotals {
@@ -154,16 +181,19 @@ const isActive = (p: PartnerTotals) => p.clicks + p.customers + p.sales > 0 || p
  * without them (or when the source tables add rows for many partners) the rows are ranked here.
  */
 async function rankedSlice(db: DB, merchantId: string, v: PeriodView, source: Source, sort: PartnerSort, slice: { limit: number; offset: number; activeOnly?: boolean }): Promise<NamedPartner[]> {
-  if (source.kind === 'direct' || new Set(source.extra.map((r) => r.partnerId)).size > MAX_EXTRA_PARTNERS) {
-    const rows = source.kind === 'direct' ? source.rows : merged(await readDailyStats(db, merchantId, v.livemode, v.range.from, v.range.to), source);
+  const inProcess = async (rows: StatRow[]) => {
     const all = await rankedInProcess(db, merchantId, rows, sort, v.currency);
     return (slice.activeOnly ? all.filter(isActive) : all).slice(slice.offset, slice.offset + slice.limit);
-  }
+  };
+  if (source.kind === 'direct') return inProcess(source.rows);
   const { from, to } = v.range;
-  const ids = await rankPartners(db, merchantId, { livemode: v.livemode, from, to, currency: v.currency, sort, dirty: [...source.dirty], extra: source.extra, ...slice });
+  const mine = forPartners(source);
+  if (new Set(mine.extra.map((r) => r.partnerId)).size > MAX_EXTRA_PARTNERS) return inProcess(merged(await readDailyStats(db, merchantId, v.livemode, from, to), mine));
+  const stale = { days: [...mine.stale.days], pairs: [...mine.stale.partners].flatMap(([day, ids]) => [...ids].map((id) => ({ day, partnerId: id }))) };
+  const ids = await rankPartners(db, merchantId, { livemode: v.livemode, from, to, currency: v.currency, sort, stale, extra: mine.extra, ...slice });
   const wanted = new Set(ids);
   const rolled = await readDailyStats(db, merchantId, v.livemode, from, to, ids);
-  const totals = new Map(partnerTotals(merged(rolled, { dirty: source.dirty, extra: source.extra.filter((r) => wanted.has(r.partnerId)) })).map((p) => [p.partnerId, p]));
+  const totals = new Map(partnerTotals(merged(rolled, { stale: mine.stale, extra: mine.extra.filter((r) => wanted.has(r.partnerId)) })).map((p) => [p.partnerId, p]));
   return named(db, merchantId, ids.map((id) => totals.get(id) ?? zero(id)));
 }
 

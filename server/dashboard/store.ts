@@ -99,18 +99,29 @@ export async function commissionBuckets(db: DB, merchantId: string, livemode: nu
   return rows.map((r) => ({ partnerId: r.partnerId, currency: r.currency, at: r.at, owed: Number(r.owed), paid: Number(r.paid) }));
 }
 
+/** One change that moves ledger numbers: the instant they are dated by, and whose numbers moved. */
+export interface LedgerChange {
+  livemode: number;
+  at: string;
+  /** The partner whose numbers moved, or ANY_PARTNER when a customer may have moved between partners. */
+  partnerId: string;
+}
+
+/** A re-bound customer moves numbers away from a partner nobody recorded: every partner of the day is stale. */
+export const ANY_PARTNER = '*';
+
 /**
  * When things that move ledger numbers changed at or after `sinceIso` (and before `untilIso`), as the
  * instants those numbers are dated by: new or re-attributed sales, new ledger rows, status changes, new
  * or re-bound customers (whose earlier sales may have been credited with them).
  */
-export async function ledgerChangesSince(db: DB, merchantId: string, sinceIso: string, untilIso?: string): Promise<{ livemode: number; at: string }[]> {
+export async function ledgerChangesSince(db: DB, merchantId: string, sinceIso: string, untilIso?: string): Promise<LedgerChange[]> {
   const bounded = untilIso !== undefined;
   const until = untilIso ?? '';
   const [conversions, commissions, changes, bindings] = await Promise.all([
     db
       .selectFrom('conversions')
-      .select(['livemode', 'occurredAt'])
+      .select(['livemode', 'occurredAt', 'partnerId', 'amount'])
       .where('merchantId', '=', merchantId)
       .where('createdAt', '>=', sinceIso)
       .$if(bounded, (q) => q.where('createdAt', '<', until))
@@ -118,7 +129,7 @@ export async function ledgerChangesSince(db: DB, merchantId: string, sinceIso: s
     db
       .selectFrom('commissions as c')
       .innerJoin('conversions as v', 'v.id', 'c.conversionId')
-      .select(['c.livemode', 'c.occurredAt', 'v.occurredAt as saleAt'])
+      .select(['c.livemode', 'c.occurredAt', 'c.partnerId', 'v.occurredAt as saleAt', 'v.partnerId as salePartnerId'])
       .where('c.merchantId', '=', merchantId)
       .where('c.livemode', 'in', [0, 1])
       .where('c.createdAt', '>=', sinceIso)
@@ -127,7 +138,7 @@ export async function ledgerChangesSince(db: DB, merchantId: string, sinceIso: s
     db
       .selectFrom('commissionStatusChanges as s')
       .innerJoin('commissions as c', 'c.id', 's.commissionId')
-      .select(['c.livemode', 'c.occurredAt'])
+      .select(['c.livemode', 'c.occurredAt', 'c.partnerId'])
       .where('s.merchantId', '=', merchantId)
       .where('s.createdAt', '>=', sinceIso)
       .$if(bounded, (q) => q.where('s.createdAt', '<', until))
@@ -140,11 +151,19 @@ export async function ledgerChangesSince(db: DB, merchantId: string, sinceIso: s
       .$if(bounded, (q) => q.where('updatedAt', '<', until))
       .execute(),
   ]);
-  const out: { livemode: number; at: string }[] = [];
-  for (const r of conversions) out.push({ livemode: r.livemode, at: r.occurredAt });
-  for (const r of commissions) out.push({ livemode: r.livemode, at: r.occurredAt }, { livemode: r.livemode, at: r.saleAt });
-  for (const r of changes) out.push({ livemode: r.livemode, at: r.occurredAt });
-  for (const r of bindings) out.push({ livemode: r.livemode, at: r.createdAt });
+  const out: LedgerChange[] = [];
+  // An unattributed sale moves no partner's numbers (nor the totals, which sum partners' rows): when it is
+  // attributed later, its credit is a new ledger row dated by the sale. A zero sale gets no credit, so
+  // whoever it may be assigned to later is unknown here.
+  for (const r of conversions) {
+    if (r.partnerId !== null) out.push({ livemode: r.livemode, at: r.occurredAt, partnerId: r.partnerId });
+    else if (Number(r.amount) <= 0) out.push({ livemode: r.livemode, at: r.occurredAt, partnerId: ANY_PARTNER });
+  }
+  for (const r of commissions) {
+    out.push({ livemode: r.livemode, at: r.occurredAt, partnerId: r.partnerId }, { livemode: r.livemode, at: r.saleAt, partnerId: r.salePartnerId ?? r.partnerId });
+  }
+  for (const r of changes) out.push({ livemode: r.livemode, at: r.occurredAt, partnerId: r.partnerId });
+  for (const r of bindings) out.push({ livemode: r.livemode, at: r.createdAt, partnerId: ANY_PARTNER });
   const keys = [...new Set(bindings.map((b) => b.customerKey))];
   for (let i = 0; i < keys.length; i += 500) {
     const sales = await db
@@ -153,7 +172,7 @@ export async function ledgerChangesSince(db: DB, merchantId: string, sinceIso: s
       .where('merchantId', '=', merchantId)
       .where('customerKey', 'in', keys.slice(i, i + 500))
       .execute();
-    for (const r of sales) out.push({ livemode: r.livemode, at: r.occurredAt });
+    for (const r of sales) out.push({ livemode: r.livemode, at: r.occurredAt, partnerId: ANY_PARTNER });
   }
   return out;
 }

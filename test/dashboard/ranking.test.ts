@@ -117,6 +117,42 @@ describe('the partner ranking of a period', () => {
     expect(fresh.all).toEqual(after);
     for (const k of ['one', 'two', 'home'] as const) expect(strip(fresh[k])).toEqual(strip(direct[k]));
   });
+
+  it('stays exact when a customer moves to another partner after the rollups (the whole day is recomputed)', async () => {
+    await scenario();
+    await rollUp();
+    // p1's customer now earns for p5: the customer (and nothing else) moves from p1 to p5 on the 20th.
+    w.t.clock.set('2026-11-21T13:00:00Z');
+    const binding = await db().selectFrom('referralBindings').select('id').where('partnerId', '=', p[1]!.id).executeTakeFirstOrThrow();
+    const moved = await w.m.browser.submit(`/customers/${binding.id}/rebind`, { partner: p[5]!.code }, '/commissions');
+    expect(moved.status).toBe(303);
+
+    const stale = await ranking();
+    const row = (html: string, name: string) => tableRows(html, 'performance').find((r) => r[0]?.startsWith(name))?.slice(1);
+    expect(row(stale.one, 'Partner 01')).toEqual(['1', '0', '1', '$50.00', '$10.00']);
+    expect(row(stale.one, 'Partner 05')).toEqual(['1', '1', '0', '—', '—']);
+    await db().deleteFrom('dashboardRollups').where('merchantId', '=', w.m.merchantId).execute();
+    const direct = await ranking();
+    for (const k of ['one', 'two', 'home'] as const) expect(strip(stale[k])).toEqual(strip(direct[k]));
+  });
+
+  it('recomputes only the changed partner of a day: the others keep their rolled numbers', async () => {
+    await scenario();
+    await rollUp();
+    // Corrupt every rolled row of the 20th except Jane's: the pages only stay right if Jane's numbers come
+    // from the source tables (her commission changed) while everyone else's are read from the rollups.
+    w.t.clock.set('2026-11-21T13:00:00Z');
+    const credit = await db().selectFrom('commissions').select('id').where('partnerId', '=', p[0]!.id).executeTakeFirstOrThrow();
+    const rejected = await w.m.browser.submit('/commissions/actions', { action: 'reject', ids: credit.id, reason: 'Test order' }, '/payouts/commissions?mode=test');
+    expect(rejected.status).toBe(303);
+    await db().updateTable('dailyStats').set((eb) => ({ sales: eb('sales', '+', 100) })).where('merchantId', '=', w.m.merchantId).where('partnerId', '<>', p[0]!.id).where('currency', '<>', '').execute();
+    await db().updateTable('dailyStats').set({ sales: 100 }).where('merchantId', '=', w.m.merchantId).where('partnerId', '=', p[0]!.id).where('currency', '<>', '').execute();
+
+    const { one } = await ranking();
+    const row = (name: string) => tableRows(one, 'performance').find((r) => r[0]?.startsWith(name))?.slice(1);
+    expect(row('Jane')).toEqual(['0', '1', '1', '$100.00', '$0.00']);
+    expect(row('Partner 01')).toEqual(['1', '1', '101', '$50.00', '$10.00']);
+  });
 });
 
 /** What a page shows: its tables' cells, the partners' ids and the pager. */
