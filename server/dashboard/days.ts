@@ -77,8 +77,19 @@ export function bucketWidth(timeZone: string, fromMs: number, toMs: number): 13 
   return 13;
 }
 
-/** The local day of a bucket prefix produced with `bucketWidth`. */
+const bucketDays = new Map<string, string>();
+
+/**
+ * The local day of a bucket prefix produced with `bucketWidth`. Remembered: a week of hourly buckets has
+ * 168 prefixes but tens of thousands of rows, and Intl's formatToParts cost 3.4 s of a 1M-click rollup.
+ */
 export function bucketDay(prefix: string, timeZone: string): string {
-  const iso = prefix.length === 13 ? `${prefix}:00:00.000Z` : `${prefix}:00.000Z`;
-  return localDay(iso, timeZone);
+  const key = `${timeZone} ${prefix}`;
+  let day = bucketDays.get(key);
+  if (day === undefined) {
+    if (bucketDays.size >= 50_000) bucketDays.clear();
+    day = localDay(prefix.length === 13 ? `${prefix}:00:00.000Z` : `${prefix}:00.000Z`, timeZone);
+    bucketDays.set(key, day);
+  }
+  return day;
 }

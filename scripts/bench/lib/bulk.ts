@@ -40,3 +40,35 @@ export async function bulkInsert(db: Db, t: BulkTable, rows: readonly unknown[][
   }
   return rows.length;
 }
+
+/**
+ * Run `load` with the secondary indexes of `tables` dropped, then build them again: one sort per index
+ * instead of a B-tree update per row, the usual way to bulk load. The indexes come back exactly as the
+ * migrations defined them (their own CREATE INDEX text); primary keys and unique constraints stay.
+ */
+export async function withoutSecondaryIndexes<T>(db: Db, tables: string[], load: () => Promise<T>): Promise<T> {
+  let ddl: string[];
+  if (db.sqlite) {
+    const marks = tables.map(() => '?').join(', ');
+    ddl = db.sqlite.prepare(`select sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (${marks}) order by name`).pluck().all(...tables) as string[];
+    for (const name of db.sqlite.prepare(`select name from sqlite_master where type = 'index' and sql is not null and tbl_name in (${marks})`).pluck().all(...tables) as string[]) {
+      db.sqlite.exec(`drop index "${name}"`);
+    }
+  } else {
+    const rows = await db.pool!.query<{ indexname: string; indexdef: string }>(
+      `select i.indexname, i.indexdef from pg_indexes i
+        where i.schemaname = current_schema() and i.tablename = any($1)
+          and not exists (select 1 from pg_constraint c where c.conindid = to_regclass(quote_ident(i.schemaname) || '.' || quote_ident(i.indexname)))
+        order by i.indexname`,
+      [tables],
+    );
+    ddl = rows.rows.map((r) => r.indexdef);
+    for (const r of rows.rows) await db.pool!.query(`drop index "${r.indexname}"`);
+  }
+  const result = await load();
+  for (const statement of ddl) {
+    if (db.sqlite) db.sqlite.exec(statement);
+    else await db.pool!.query(statement);
+  }
+  return result;
+}

@@ -13,7 +13,7 @@ import { markPaid, runPayouts } from '../../../server/payouts/service';
 import { rollupAll } from '../../../server/dashboard/rollup';
 import { rebuildTotals } from '../../../server/commissions/totals';
 import { seededRng, type Rng } from '../../demo/random';
-import { bulkInsert, type BulkTable } from './bulk';
+import { bulkInsert, withoutSecondaryIndexes, type BulkTable } from './bulk';
 
 const DAY_MS = 86_400_000;
 const HOLDING_DAYS = 30;
@@ -204,22 +204,25 @@ export async function seedBenchMerchant(db: Db, databaseUrl: string, options: Se
   // Clicks, oldest first (as they would have arrived), in chunks so memory stays flat.
   const cum = cumulative(counts.partners);
   const chunk = 100_000;
-  for (let done = 0; done < counts.clicks; done += chunk) {
-    const n = Math.min(chunk, counts.clicks - done);
-    const times = Array.from({ length: n }, () => recentTime(rng, nowMs, 90)).sort((a, b) => a - b);
-    const rows: unknown[][] = [];
-    for (const t of times) {
-      const p = partners[pickIndex(cum, rng)]!;
-      const bot = rng.chance(0.07);
-      const id = fastId('clk');
-      rows.push([
-        id, merchantId, p.id, p.linkId, iso(t), iso(t - 30 * 60_000), iso(t + COOKIE_DAYS * DAY_MS), rng.pick(REFERRERS), bot ? rng.pick(BOTS) : rng.pick(BROWSERS), hex(rng, 32),
-        `https://shop.example.com/pricing?via=${p.code}&referral=${id}`, bot ? 1 : 0, p.status === 'active' ? 1 : 0, p.status === 'active' ? null : `partner_${p.status}`, 'link',
-      ]);
+  await withoutSecondaryIndexes(db, ['clicks'], async () => {
+    for (let done = 0; done < counts.clicks; done += chunk) {
+      const n = Math.min(chunk, counts.clicks - done);
+      const times = Array.from({ length: n }, () => recentTime(rng, nowMs, 90)).sort((a, b) => a - b);
+      const rows: unknown[][] = [];
+      for (const t of times) {
+        const p = partners[pickIndex(cum, rng)]!;
+        const bot = rng.chance(0.07);
+        const id = fastId('clk');
+        rows.push([
+          id, merchantId, p.id, p.linkId, iso(t), iso(t - 30 * 60_000), iso(t + COOKIE_DAYS * DAY_MS), rng.pick(REFERRERS), bot ? rng.pick(BOTS) : rng.pick(BROWSERS), hex(rng, 32),
+          `https://shop.example.com/pricing?via=${p.code}&referral=${id}`, bot ? 1 : 0, p.status === 'active' ? 1 : 0, p.status === 'active' ? null : `partner_${p.status}`, 'link',
+        ]);
+      }
+      await bulkInsert(db, CLICKS, rows);
+      log(`${done + n} clicks`);
     }
-    await bulkInsert(db, CLICKS, rows);
-    log(`${done + n} clicks`);
-  }
+  });
+  log('clicks indexed');
 
   // Sales and the ledger: one credit per attributed sale, a refund reversal for some, unattributed sales besides.
   const conversions: unknown[][] = [];
@@ -259,8 +262,10 @@ export async function seedBenchMerchant(db: Db, databaseUrl: string, options: Se
       ]);
     }
   }
-  await bulkInsert(db, CONVERSIONS, conversions);
-  await bulkInsert(db, COMMISSIONS, commissions);
+  await withoutSecondaryIndexes(db, ['conversions', 'commissions'], async () => {
+    await bulkInsert(db, CONVERSIONS, conversions);
+    await bulkInsert(db, COMMISSIONS, commissions);
+  });
   // Rows loaded in bulk bypass the ledger writes that keep partner_totals; sum them once, as the migration does.
   await rebuildTotals(k, merchantId);
   log(`${conversions.length} conversions, ${commissions.length} commissions`);
