@@ -114,7 +114,9 @@ export interface StartOptions {
 
 export async function startProcess(o: StartOptions): Promise<Proc> {
   const out = fs.openSync(o.logFile, 'a');
-  const node = [process.execPath, distPath(o.entry), ...(o.args ?? [])];
+  // BENCH_NODE_ARGS (say "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the started processes; unset in reported runs.
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const node = [process.execPath, ...nodeArgs, distPath(o.entry), ...(o.args ?? [])];
   const argv = o.cpus && hasTaskset ? ['taskset', '-c', o.cpus, ...node] : node;
   const child = spawn(argv[0]!, argv.slice(1), {
     cwd: BUILD_DIR,
