@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import SQLite from 'better-sqlite3';
 import { createDb, type Db } from '../../db';
+import { startCheckpointer } from '../../db/checkpoint';
 
 // The server's SQLite file (not the suite's database: this is about how a file-backed SQLite is run).
 let dir: string;
@@ -46,6 +48,36 @@ describe('WAL checkpoints in the background', () => {
     const reopened = createDb(file);
     expect((reopened.sqlite!.prepare('select count(*) as n from t').get() as { n: number }).n).toBe(2000);
     await reopened.close();
+  });
+
+  it('restart a log that outgrew the limit once, not on every tick after it (SQLite keeps the file size)', async () => {
+    const file = path.join(dir, 'grow.db');
+    const sqlite = new SQLite(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('wal_autocheckpoint = 0');
+    sqlite.exec('create table t (id integer primary key, v text)');
+    const checkpointer = startCheckpointer(file, sqlite, { intervalMs: 20, restartBytes: 256 * 1024 });
+    try {
+      const insert = sqlite.prepare('insert into t (v) values (?)');
+      // A reader holding a snapshot keeps passive checkpoints from finishing, as a busy server's reads do,
+      // so the log grows past the limit; then the reader lets go and the thread restarts the log.
+      const reader = new SQLite(file);
+      reader.exec('begin');
+      reader.prepare('select count(*) from t').get();
+      for (let i = 0; i < 500; i++) insert.run('x'.repeat(2000));
+      reader.exec('commit');
+      reader.close();
+      await until(() => checkpointer.restarts() > 0);
+      insert.run('after the restart');
+      expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(256 * 1024);
+      const after = checkpointer.restarts();
+      // Twenty-five ticks with a short log in a long file: no more restarts.
+      await new Promise((r) => setTimeout(r, 500));
+      expect(checkpointer.restarts()).toBe(after);
+    } finally {
+      await checkpointer.stop();
+      sqlite.close();
+    }
   });
 
   it('leave checkpoints to SQLite as usual when not asked for, and for in-memory databases', async () => {
