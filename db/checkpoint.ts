@@ -14,15 +14,17 @@ db.pragma('busy_timeout = 1000');
 const frameBytes = db.pragma('page_size', { simple: true }) + 24;
 const checkpoint = () => {
   try {
-    const [{ log }] = db.pragma('wal_checkpoint(PASSIVE)');
+    const [{ log, checkpointed }] = db.pragma('wal_checkpoint(PASSIVE)');
     // Under a steady stream of writes a passive checkpoint never catches up with the log, which then
     // only grows: past the limit, restart it. Most frames were just copied and synced, so the writer
     // waits only for the last few. The log's length in frames decides, not the file's size: SQLite
     // reuses the file from its start after a restart without shrinking it, so its size stays past the
-    // limit and every tick restarted (blocking the writer five times a second).
-    if (log * frameBytes > workerData.restartBytes) {
-      db.pragma('wal_checkpoint(RESTART)');
-      parentPort.postMessage('restarted');
+    // limit and every tick restarted (blocking the writer five times a second). A log the passive checkpoint
+    // copied entirely needs no restart: the next write starts it over (and until then, say on an idle server
+    // after a burst, it keeps reporting its old length).
+    if (checkpointed < log && log * frameBytes > workerData.restartBytes) {
+      const [{ busy }] = db.pragma('wal_checkpoint(RESTART)');
+      parentPort.postMessage({ restart: busy === 0 });
     }
   } catch (err) { parentPort.postMessage({ error: String(err && err.message || err) }); }
 };
@@ -41,8 +43,8 @@ parentPort.postMessage('ready');
 const DEFAULT_AUTOCHECKPOINT = 1000;
 
 export interface Checkpointer {
-  /** How many times the log was restarted (each blocks the writer briefly). */
-  restarts(): number;
+  /** How many restarts of the log were tried (each blocks the writer briefly) and how many went through. */
+  restarts(): { tried: number; done: number };
   stop(): Promise<void>;
 }
 
@@ -50,14 +52,16 @@ export function startCheckpointer(file: string, sqlite: SQLite.Database, opts: {
   const worker = new Worker(WORKER, { eval: true, workerData: { file, driver: require.resolve('better-sqlite3'), intervalMs: opts.intervalMs ?? 200, restartBytes: opts.restartBytes ?? 16 * 2 ** 20 } });
   worker.unref();
   let running = false;
-  let restarts = 0;
+  const restarts = { tried: 0, done: 0 };
   const fallBack = () => {
     if (running && sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`);
     running = false;
   };
   worker.on('message', (m: unknown) => {
-    if (m === 'restarted') restarts += 1;
-    else if (m === 'ready') {
+    if (m && typeof m === 'object' && 'restart' in m) {
+      restarts.tried += 1;
+      if ((m as { restart: boolean }).restart) restarts.done += 1;
+    } else if (m === 'ready') {
       running = true;
       if (sqlite.open) sqlite.pragma('wal_autocheckpoint = 0');
     } else if (m && typeof m === 'object' && 'error' in m) opts.onError?.(String((m as { error: unknown }).error));
@@ -68,7 +72,7 @@ export function startCheckpointer(file: string, sqlite: SQLite.Database, opts: {
   });
   worker.on('exit', fallBack);
   return {
-    restarts: () => restarts,
+    restarts: () => ({ ...restarts }),
     stop: () =>
       new Promise<void>((resolve) => {
         fallBack();

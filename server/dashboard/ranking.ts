@@ -55,6 +55,11 @@ function extraTotals(rows: StatRow[], sort: PartnerSort, currency: string): Map<
 
 /** How many distinct partners the extra rows may touch before the caller should rank in JavaScript. */
 export const MAX_EXTRA_PARTNERS = 1000;
+/**
+ * How many stale (day, partner) pairs the SQL may carry: they are bound as parameters, in up to four places,
+ * next to the extra rows' values, and SQLite takes at most 32,766 parameters a statement.
+ */
+export const MAX_STALE_PAIRS = 2000;
 
 /** Partner ids of one page of the ranking. */
 export async function rankPartners(db: DB, merchantId: string, q: RankQuery): Promise<string[]> {

@@ -13,7 +13,7 @@ import { resolvePeriod, type Period } from './period';
 import type { OverviewQuery } from './schema';
 import { ANY_PARTNER, ledgerChangesSince, readDailyStats, rollupState, type DailyStat } from './store';
 import { readDailyTotals } from './totals';
-import { countPartners, MAX_EXTRA_PARTNERS, rankPartners } from './ranking';
+import { countPartners, MAX_EXTRA_PARTNERS, MAX_STALE_PAIRS, rankPartners } from './ranking';
 import { partnerTotals, StatTable, sortPartners, summarize, summarizeTotals, type PartnerSort, type PartnerTotals, type PeriodTotals, type StatRow } from './stats';
 
 export interface StatsRange {
@@ -188,8 +188,11 @@ async function rankedSlice(db: DB, merchantId: string, v: PeriodView, source: So
   if (source.kind === 'direct') return inProcess(source.rows);
   const { from, to } = v.range;
   const mine = forPartners(source);
-  if (new Set(mine.extra.map((r) => r.partnerId)).size > MAX_EXTRA_PARTNERS) return inProcess(merged(await readDailyStats(db, merchantId, v.livemode, from, to), mine));
   const stale = { days: [...mine.stale.days], pairs: [...mine.stale.partners].flatMap(([day, ids]) => [...ids].map((id) => ({ day, partnerId: id }))) };
+  // A payout run marking a thousand partners paid can leave more changes than the SQL can carry: rank here.
+  if (new Set(mine.extra.map((r) => r.partnerId)).size > MAX_EXTRA_PARTNERS || stale.pairs.length > MAX_STALE_PAIRS) {
+    return inProcess(merged(await readDailyStats(db, merchantId, v.livemode, from, to), mine));
+  }
   const ids = await rankPartners(db, merchantId, { livemode: v.livemode, from, to, currency: v.currency, sort, stale, extra: mine.extra, ...slice });
   const wanted = new Set(ids);
   const rolled = await readDailyStats(db, merchantId, v.livemode, from, to, ids);

@@ -65,10 +65,12 @@ export async function withoutSecondaryIndexes<T>(db: Db, tables: string[], load:
     ddl = rows.rows.map((r) => r.indexdef);
     for (const r of rows.rows) await db.pool!.query(`drop index "${r.indexname}"`);
   }
-  const result = await load();
-  for (const statement of ddl) {
-    if (db.sqlite) db.sqlite.exec(statement);
-    else await db.pool!.query(statement);
+  try {
+    return await load();
+  } finally {
+    for (const statement of ddl) {
+      if (db.sqlite) db.sqlite.exec(statement);
+      else await db.pool!.query(statement);
+    }
   }
-  return result;
 }
