@@ -18,6 +18,7 @@ import * as m2026112515 from './2026112515_list_indexes';
 import * as m2026112516 from './2026112516_processing';
 import * as m2026112517 from './2026112517_dashboard_reads';
 import * as m2026112518 from './2026112518_binding_sales';
+import * as m2026112519 from './2026112519_attributed_at';
 
 export const migrations: Record<string, Migration> = {
   '2026112501_foundation': m2026112501,
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '2026112516_processing': m2026112516,
   '2026112517_dashboard_reads': m2026112517,
   '2026112518_binding_sales': m2026112518,
+  '2026112519_attributed_at': m2026112519,
 };

@@ -1,5 +1,6 @@
 // Tables for attribution and the commission ledger. Columns camelCase here, snake_case in SQL.
 // Money is integer minor units of `currency`; livemode is 0/1 and separates the live and test ledgers.
+import type { ColumnType } from 'kysely';
 
 /** `api`: bound by a REST API sale that named a click (a direct sale without a lead). */
 export type BindingSource = 'stripe' | 'lead' | 'manual' | 'import' | 'backfill' | 'deal' | 'api';
@@ -65,6 +66,8 @@ export interface ConversionsTable {
   periodStart: string | null;
   /** When Stripe says the payment happened (holding periods run from here). */
   occurredAt: string;
+  /** When an unattributed sale got its partner later (a binding arrived, or the merchant assigned it): the dashboard's rollups recompute that day. */
+  attributedAt: ColumnType<string | null, string | null | undefined, string | null>;
   stripeEventId: string | null;
   /** REST API sales only: the caller's metadata (JSON object), event name, payment processor and customer details. */
   metadata: string | null;

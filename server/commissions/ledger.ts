@@ -47,15 +47,11 @@ const conversionEventData = (c: Conversion) => ({
   occurredAt: c.occurredAt,
 });
 
-/** Give an unattributed conversion its partner (binding arrived later, or a merchant assigned it). */
-export async function attributeConversion(trx: DB, conversion: Conversion, partnerId: string, bindingId: string | null, attribution: unknown): Promise<Conversion> {
-  await trx
-    .updateTable('conversions')
-    .set({ partnerId, bindingId, unattributedReason: null, attribution: JSON.stringify(attribution) })
-    .where('id', '=', conversion.id)
-    .where('partnerId', 'is', null)
-    .execute();
-  return { ...conversion, partnerId, bindingId, unattributedReason: null, attribution: JSON.stringify(attribution) };
+/** Give an unattributed conversion its partner (binding arrived later, or a merchant assigned it), at `at`. */
+export async function attributeConversion(trx: DB, conversion: Conversion, partnerId: string, bindingId: string | null, attribution: unknown, at: Date): Promise<Conversion> {
+  const changes = { partnerId, bindingId, unattributedReason: null, attribution: JSON.stringify(attribution), attributedAt: at.toISOString() };
+  await trx.updateTable('conversions').set(changes).where('id', '=', conversion.id).where('partnerId', 'is', null).execute();
+  return { ...conversion, ...changes };
 }
 
 export interface CreditInput {

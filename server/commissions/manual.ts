@@ -39,7 +39,7 @@ export async function assignConversion(ctx: AppContext, merchantId: string, conv
       bindingId = binding.id;
     }
     const json = { via: 'manual', assignedBy: actor, value: null, foundIn: 'manual assignment' };
-    const attributed = await attributeConversion(trx, conversion, partnerId, bindingId, json);
+    const attributed = await attributeConversion(trx, conversion, partnerId, bindingId, json, ctx.clock.now());
     const connection = await trx.selectFrom('stripeConnections').select('disconnectedAt').where('merchantId', '=', merchantId).orderBy('connectedAt', 'desc').executeTakeFirst();
     const cause = { type: 'manual' as const, id: actor };
     const credit = await creditConversion(trx, ctx.clock, attributed, {

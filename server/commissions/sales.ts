@@ -95,7 +95,7 @@ export async function applySale(trx: DB, env: SaleEnv, sale: SaleInput, attribut
   });
   let conversion = recorded.conversion;
   // A replay after the customer got bound: the stored conversion is still unattributed, attribute it now.
-  if (!conversion.partnerId && partnerId) conversion = await attributeConversion(trx, conversion, partnerId, binding?.id ?? null, json);
+  if (!conversion.partnerId && partnerId) conversion = await attributeConversion(trx, conversion, partnerId, binding?.id ?? null, json, env.clock.now());
 
   const wakeKeys: WaitKey[] = [];
   if (sale.paymentIntentId) wakeKeys.push(`pi:${sale.paymentIntentId}`);
@@ -132,7 +132,7 @@ export async function creditWaitingSales(trx: DB, env: SaleEnv, binding: Binding
   for (const c of waiting) {
     if (c.id === exceptConversionId) continue;
     const json = bindingJson(binding);
-    const attributed = await attributeConversion(trx, c, binding.partnerId, binding.id, json);
+    const attributed = await attributeConversion(trx, c, binding.partnerId, binding.id, json, env.clock.now());
     const credit = await creditWithPartner(trx, env, attributed, json);
     if (credit) keys.push(`conv:${c.id}`);
   }

@@ -103,7 +103,7 @@ export async function commissionBuckets(db: DB, merchantId: string, livemode: nu
 export interface LedgerChange {
   livemode: number;
   at: string;
-  /** The partner whose numbers moved, or ANY_PARTNER when a customer may have moved between partners. */
+  /** The partner whose numbers moved, or ANY_PARTNER when a customer moved between partners. */
   partnerId: string;
 }
 
@@ -118,13 +118,21 @@ export const ANY_PARTNER = '*';
 export async function ledgerChangesSince(db: DB, merchantId: string, sinceIso: string, untilIso?: string): Promise<LedgerChange[]> {
   const bounded = untilIso !== undefined;
   const until = untilIso ?? '';
-  const [conversions, commissions, changes, bindings] = await Promise.all([
+  const [conversions, attributed, commissions, changes, bindings] = await Promise.all([
     db
       .selectFrom('conversions')
-      .select(['livemode', 'occurredAt', 'partnerId', 'amount'])
+      .select(['livemode', 'occurredAt', 'partnerId'])
       .where('merchantId', '=', merchantId)
       .where('createdAt', '>=', sinceIso)
       .$if(bounded, (q) => q.where('createdAt', '<', until))
+      .execute(),
+    db
+      .selectFrom('conversions')
+      .select(['livemode', 'occurredAt', 'partnerId'])
+      .where('merchantId', '=', merchantId)
+      .where('attributedAt', 'is not', null)
+      .where('attributedAt', '>=', sinceIso)
+      .$if(bounded, (q) => q.where('attributedAt', '<', until))
       .execute(),
     db
       .selectFrom('commissions as c')
@@ -152,13 +160,9 @@ export async function ledgerChangesSince(db: DB, merchantId: string, sinceIso: s
       .execute(),
   ]);
   const out: LedgerChange[] = [];
-  // An unattributed sale moves no partner's numbers (nor the totals, which sum partners' rows): when it is
-  // attributed later, its credit is a new ledger row dated by the sale. A zero sale gets no credit, so
-  // whoever it may be assigned to later is unknown here.
-  for (const r of conversions) {
-    if (r.partnerId !== null) out.push({ livemode: r.livemode, at: r.occurredAt, partnerId: r.partnerId });
-    else if (Number(r.amount) <= 0) out.push({ livemode: r.livemode, at: r.occurredAt, partnerId: ANY_PARTNER });
-  }
+  // An unattributed sale moves no partner's numbers (nor the totals, which sum partners' rows) until it is
+  // attributed, which stamps attributed_at (a zero sale gets no credit row to tell).
+  for (const r of [...conversions, ...attributed]) if (r.partnerId !== null) out.push({ livemode: r.livemode, at: r.occurredAt, partnerId: r.partnerId });
   for (const r of commissions) {
     out.push({ livemode: r.livemode, at: r.occurredAt, partnerId: r.partnerId }, { livemode: r.livemode, at: r.saleAt, partnerId: r.salePartnerId ?? r.partnerId });
   }

@@ -1,3 +1,4 @@
+import { build } from '../fake-stripe';
 import { ledgerWorld, type LedgerWorld } from '../helpers/ledger';
 import { buildPartner, setProgram } from '../helpers/partners';
 import { FIREFOX, sell, tableRows, visit } from '../helpers/dashboard';
@@ -134,6 +135,33 @@ describe('the partner ranking of a period', () => {
     await db().deleteFrom('dashboardRollups').where('merchantId', '=', w.m.merchantId).execute();
     const direct = await ranking();
     for (const k of ['one', 'two', 'home'] as const) expect(strip(stale[k])).toEqual(strip(direct[k]));
+  });
+
+  it('counts a zero sale assigned to a partner after the rollups (no credit row tells of it)', async () => {
+    await scenario();
+    // A free checkout on the 20th without a referral: unattributed, nothing to credit.
+    w.t.clock.set('2026-11-20T11:00:00Z');
+    await w.send(build.event('checkout.session.completed', build.checkoutSession({ amount_total: 0, amount_subtotal: 0, customer: null, payment_intent: null }), { account: w.account }));
+    // A later sale moves the rollups' ledger cursor past the free one.
+    w.t.clock.set('2026-11-20T12:00:00Z');
+    await sell(w, p[7]!, 2_000, 'usd', 'cus_k7');
+    await rollUp();
+    expect((await db().selectFrom('dashboardRollups').select('ledgerThrough').executeTakeFirstOrThrow()).ledgerThrough! > '2026-11-20T11:00:00.000Z').toBe(true);
+    w.t.clock.set('2026-11-21T13:00:00Z');
+    const free = await db().selectFrom('conversions').select('id').where('amount', '=', 0).executeTakeFirstOrThrow();
+    const assigned = await w.m.browser.submit(`/conversions/${free.id}/assign`, { partner: p[6]!.code }, '/unattributed');
+    expect(assigned.status).toBe(303);
+    expect(await db().selectFrom('commissions').select('id').where('conversionId', '=', free.id).execute()).toEqual([]);
+
+    const row = (html: string, name: string) => tableRows(html, 'performance').find((r) => r[0]?.startsWith(name))?.slice(1);
+    const stale = await ranking();
+    expect(row(stale.one, 'Partner 06')?.slice(0, 3)).toEqual(['1', '0', '1']);
+    await rollUp();
+    const fresh = await ranking();
+    expect(row(fresh.one, 'Partner 06')?.slice(0, 3)).toEqual(['1', '0', '1']);
+    await db().deleteFrom('dashboardRollups').where('merchantId', '=', w.m.merchantId).execute();
+    const direct = await ranking();
+    for (const k of ['one', 'two', 'home'] as const) expect(strip(fresh[k])).toEqual(strip(direct[k]));
   });
 
   it('recomputes only the changed partner of a day: the others keep their rolled numbers', async () => {
