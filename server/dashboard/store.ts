@@ -118,22 +118,18 @@ export const ANY_PARTNER = '*';
 export async function ledgerChangesSince(db: DB, merchantId: string, sinceIso: string, untilIso?: string): Promise<LedgerChange[]> {
   const bounded = untilIso !== undefined;
   const until = untilIso ?? '';
+  /** Sales recorded, or attributed later, in the window (each by its own index). */
+  const salesBy = (column: 'createdAt' | 'attributedAt') =>
+    db
+      .selectFrom('conversions')
+      .select(['livemode', 'occurredAt', 'partnerId'])
+      .where('merchantId', '=', merchantId)
+      .where(column, '>=', sinceIso)
+      .$if(bounded, (q) => q.where(column, '<', until))
+      .execute();
   const [conversions, attributed, commissions, changes, bindings] = await Promise.all([
-    db
-      .selectFrom('conversions')
-      .select(['livemode', 'occurredAt', 'partnerId'])
-      .where('merchantId', '=', merchantId)
-      .where('createdAt', '>=', sinceIso)
-      .$if(bounded, (q) => q.where('createdAt', '<', until))
-      .execute(),
-    db
-      .selectFrom('conversions')
-      .select(['livemode', 'occurredAt', 'partnerId'])
-      .where('merchantId', '=', merchantId)
-      .where('attributedAt', 'is not', null)
-      .where('attributedAt', '>=', sinceIso)
-      .$if(bounded, (q) => q.where('attributedAt', '<', until))
-      .execute(),
+    salesBy('createdAt'),
+    salesBy('attributedAt'),
     db
       .selectFrom('commissions as c')
       .innerJoin('conversions as v', 'v.id', 'c.conversionId')

@@ -25,6 +25,12 @@ const until = async (check: () => boolean, ms = 5000) => {
   }
 };
 
+/** The wal-index (https://sqlite.org/walformat.html): frames in the log (mxFrame) and frames copied back (nBackfill). */
+function walIndexOf(file: string) {
+  const shm = fs.readFileSync(`${file}-shm`);
+  return { frames: shm.readUInt32LE(16), copied: shm.readUInt32LE(96) };
+}
+
 describe('WAL checkpoints in the background', () => {
   it('take over from the committing connection and copy the log back into the database file', async () => {
     const file = path.join(dir, 'app.db');
@@ -34,12 +40,8 @@ describe('WAL checkpoints in the background', () => {
     sqlite.exec('create table t (id integer primary key, v text)');
     const insert = sqlite.prepare('insert into t (v) values (?)');
     for (let i = 0; i < 2000; i++) insert.run('x'.repeat(200));
-    // The wal-index (https://sqlite.org/walformat.html): frames in the log (mxFrame) and frames copied
-    // back (nBackfill). Nothing in this connection checkpoints any more, so only the thread can copy them.
-    const walIndex = () => {
-      const shm = fs.readFileSync(`${file}-shm`);
-      return { frames: shm.readUInt32LE(16), copied: shm.readUInt32LE(96) };
-    };
+    // Nothing in this connection checkpoints any more, so only the thread can copy the frames back.
+    const walIndex = () => walIndexOf(file);
     expect(walIndex().frames).toBeGreaterThan(0);
     await until(() => walIndex().copied === walIndex().frames);
 
@@ -57,10 +59,7 @@ describe('WAL checkpoints in the background', () => {
     sqlite.pragma('wal_autocheckpoint = 0');
     sqlite.exec('create table t (id integer primary key, v text)');
     const checkpointer = startCheckpointer(file, sqlite, { intervalMs: 20, restartBytes: 256 * 1024 });
-    const walIndex = () => {
-      const shm = fs.readFileSync(`${file}-shm`);
-      return { frames: shm.readUInt32LE(16), copied: shm.readUInt32LE(96) };
-    };
+    const walIndex = () => walIndexOf(file);
     try {
       const insert = sqlite.prepare('insert into t (v) values (?)');
       // A reader holding an old snapshot keeps passive checkpoints from copying the new frames, as a busy
