@@ -10,19 +10,23 @@ const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const SQLite = require(workerData.driver);
 const db = new SQLite(workerData.file);
-db.pragma('busy_timeout = 1000');
+// A restart holds the write lock while it waits for readers: it must give up quickly rather than stall the
+// server's writes (whose own busy_timeout then ran out with SQLITE_BUSY under a long-running reader).
+db.pragma('busy_timeout = ' + workerData.restartWaitMs);
 const frameBytes = db.pragma('page_size', { simple: true }) + 24;
 const checkpoint = () => {
   try {
     const [{ log, checkpointed }] = db.pragma('wal_checkpoint(PASSIVE)');
     // Under a steady stream of writes a passive checkpoint never catches up with the log, which then
-    // only grows: past the limit, restart it. Most frames were just copied and synced, so the writer
-    // waits only for the last few. The log's length in frames decides, not the file's size: SQLite
-    // reuses the file from its start after a restart without shrinking it, so its size stays past the
-    // limit and every tick restarted (blocking the writer five times a second). A log the passive checkpoint
-    // copied entirely needs no restart: the next write starts it over (and until then, say on an idle server
-    // after a burst, it keeps reporting its old length).
-    if (checkpointed < log && log * frameBytes > workerData.restartBytes) {
+    // only grows: past the limit, restart it. The log's length in frames decides, not the file's size:
+    // SQLite reuses the file from its start after a restart without shrinking it, so its size stays past
+    // the limit and every tick restarted (blocking the writer five times a second). A log the passive
+    // checkpoint copied entirely needs no restart: the next write starts it over (and until then, say on an
+    // idle server after a burst, it keeps reporting its old length). Only a short remainder is worth a
+    // restart, which copies it with the writer blocked: a long one means a reader holds an old snapshot
+    // (a backup, a long report), and the restart could neither copy past it nor start the log over.
+    const left = (log - checkpointed) * frameBytes;
+    if (left > 0 && left <= workerData.restartCopyBytes && log * frameBytes > workerData.restartBytes) {
       const [{ busy }] = db.pragma('wal_checkpoint(RESTART)');
       parentPort.postMessage({ restart: busy === 0 });
     }
@@ -48,8 +52,28 @@ export interface Checkpointer {
   stop(): Promise<void>;
 }
 
-export function startCheckpointer(file: string, sqlite: SQLite.Database, opts: { intervalMs?: number; restartBytes?: number; onError?: (message: string) => void } = {}): Checkpointer {
-  const worker = new Worker(WORKER, { eval: true, workerData: { file, driver: require.resolve('better-sqlite3'), intervalMs: opts.intervalMs ?? 200, restartBytes: opts.restartBytes ?? 16 * 2 ** 20 } });
+export interface CheckpointOptions {
+  /** How often the thread checkpoints. */
+  intervalMs?: number;
+  /** A log longer than this is restarted (when little of it is left to copy). */
+  restartBytes?: number;
+  /** The most a restart may copy while it blocks the writer. */
+  restartCopyBytes?: number;
+  /** How long a restart waits for readers (holding the write lock) before it gives up until the next tick. */
+  restartWaitMs?: number;
+  onError?: (message: string) => void;
+}
+
+export function startCheckpointer(file: string, sqlite: SQLite.Database, opts: CheckpointOptions = {}): Checkpointer {
+  const workerData = {
+    file,
+    driver: require.resolve('better-sqlite3'),
+    intervalMs: opts.intervalMs ?? 200,
+    restartBytes: opts.restartBytes ?? 16 * 2 ** 20,
+    restartCopyBytes: opts.restartCopyBytes ?? 4 * 2 ** 20,
+    restartWaitMs: opts.restartWaitMs ?? 10,
+  };
+  const worker = new Worker(WORKER, { eval: true, workerData });
   worker.unref();
   let running = false;
   const restarts = { tried: 0, done: 0 };

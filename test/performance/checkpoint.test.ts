@@ -90,6 +90,65 @@ describe('WAL checkpoints in the background', () => {
     }
   });
 
+  it('never hold the writer up for long: a restart gives up on a reader at once', async () => {
+    const file = path.join(dir, 'reader.db');
+    const sqlite = new SQLite(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('wal_autocheckpoint = 0');
+    sqlite.exec('create table t (id integer primary key, v text)');
+    const insert = sqlite.prepare('insert into t (v) values (?)');
+    const reader = new SQLite(file);
+    const checkpointer = startCheckpointer(file, sqlite, { intervalMs: 50, restartBytes: 64 * 1024, restartCopyBytes: 16 * 2 ** 20 });
+    try {
+      reader.exec('begin');
+      reader.prepare('select count(*) from t').get();
+      // The reader holds a snapshot from before every frame: restarts are tried and wait on it while
+      // holding the write lock. The server's writes wait out their busy_timeout meanwhile (5 s in the app):
+      // a restart that waited a second for readers made them fail with SQLITE_BUSY under a long report.
+      sqlite.pragma('busy_timeout = 200');
+      const end = Date.now() + 600;
+      while (Date.now() < end) {
+        insert.run('x'.repeat(2000));
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      expect(checkpointer.restarts().tried).toBeGreaterThan(3);
+      expect(checkpointer.restarts().done).toBe(0);
+    } finally {
+      reader.exec('commit');
+      reader.close();
+      await checkpointer.stop();
+      sqlite.close();
+    }
+  });
+
+  it('leave a long uncopied log to passive checkpoints (a restart would copy it all with the writer blocked)', async () => {
+    const file = path.join(dir, 'long.db');
+    const sqlite = new SQLite(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('wal_autocheckpoint = 0');
+    sqlite.exec('create table t (id integer primary key, v text)');
+    const insert = sqlite.prepare('insert into t (v) values (?)');
+    const reader = new SQLite(file);
+    const checkpointer = startCheckpointer(file, sqlite, { intervalMs: 10, restartBytes: 64 * 1024, restartCopyBytes: 64 * 1024 });
+    try {
+      reader.exec('begin');
+      reader.prepare('select count(*) from t').get();
+      for (let i = 0; i < 500; i++) insert.run('x'.repeat(2000));
+      // Long enough for a restart that waited out its busy_timeout (the earlier second) to report back.
+      await new Promise((r) => setTimeout(r, 1200));
+      expect(checkpointer.restarts().tried).toBe(0);
+      // Once the reader lets go, passive checkpoints copy it all and the next write starts the log over.
+      reader.exec('commit');
+      await until(() => walIndexOf(file).copied === walIndexOf(file).frames);
+      insert.run('after the copy');
+      expect(walIndexOf(file).frames).toBeLessThan(10);
+    } finally {
+      reader.close();
+      await checkpointer.stop();
+      sqlite.close();
+    }
+  });
+
   it('leave checkpoints to SQLite as usual when not asked for, and for in-memory databases', async () => {
     db = createDb(path.join(dir, 'script.db'));
     expect(db.sqlite!.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
