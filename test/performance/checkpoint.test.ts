@@ -58,7 +58,7 @@ describe('WAL checkpoints in the background', () => {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('wal_autocheckpoint = 0');
     sqlite.exec('create table t (id integer primary key, v text)');
-    const checkpointer = startCheckpointer(file, sqlite, { intervalMs: 20, restartBytes: 256 * 1024 });
+    const checkpointer = startCheckpointer(file, sqlite, { intervalMs: 20, restartBytes: 256 * 1024, restartCopyBytes: 16 * 2 ** 20 });
     const walIndex = () => walIndexOf(file);
     try {
       const insert = sqlite.prepare('insert into t (v) values (?)');
