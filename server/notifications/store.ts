@@ -1,5 +1,5 @@
 // Queries of the notifications: switches, the sources still to look at, the emails and their delivery.
-import { PostgresAdapter, type ExpressionBuilder, type Insertable } from 'kysely';
+import { PostgresAdapter, sql, type ExpressionBuilder, type Insertable, type SqlBool } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { DB } from '../../db';
 import type { NotificationsTable, NotificationSettingsTable } from '../../db/tables/dashboard';
@@ -103,6 +103,9 @@ const isDue = (nowIso: string) => (eb: ExpressionBuilder<Database, 'notification
     eb.and([eb('status', '=', 'sending'), eb('lockedUntil', '<', nowIso)]),
   ]);
 
+/** Implied by isDue, and the WHERE of the partial index notifications_open_idx word for word (see OPEN_EVENT in server/stripe/store.ts). */
+const OPEN_EMAIL = sql<SqlBool>`(status = 'pending' or status = 'sending')`;
+
 /**
  * Take up to `limit` due emails for sending in one statement (oldest first). The outer WHERE re-checks
  * "still due", so when processes race only one takes each email; on PostgreSQL the inner select skips rows
@@ -117,6 +120,7 @@ export async function claimDue(db: DB, nowIso: string, lockedUntil: string, limi
       eb
         .selectFrom('notifications')
         .select('id')
+        .where(OPEN_EMAIL)
         .where(isDue(nowIso))
         .orderBy('createdAt')
         .orderBy('id')

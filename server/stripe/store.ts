@@ -1,4 +1,4 @@
-import { PostgresAdapter, type ExpressionBuilder, type Selectable } from 'kysely';
+import { PostgresAdapter, sql, type ExpressionBuilder, type Selectable, type SqlBool } from 'kysely';
 import type { DB } from '../../db';
 import { hotFor } from '../../db/hot';
 import type { Database } from '../../db/schema';
@@ -36,6 +36,12 @@ const isDue = (nowIso: string) => (eb: ExpressionBuilder<Database, 'stripeEvents
   ]);
 
 /**
+ * Implied by isDue, and the WHERE of the partial index stripe_events_open_idx (migration 2026112520) word for
+ * word, which SQLite needs to read the oldest open events from it instead of sorting every pending one.
+ */
+const OPEN_EVENT = sql<SqlBool>`(status = 'pending' or status = 'processing' or (status = 'failed' and next_attempt_at is not null))`;
+
+/**
  * Take one event for processing. The UPDATE re-checks "still due" in its WHERE clause, so when two
  * processes race for the same row only one changes it (PostgreSQL re-evaluates the condition after the
  * row lock; SQLite has a single writer), and the winner's token guards its later status writes.
@@ -65,6 +71,7 @@ export async function claimDueEvents(db: DB, nowIso: string, leaseUntilIso: stri
       eb
         .selectFrom('stripeEvents')
         .select('id')
+        .where(OPEN_EVENT)
         .where(isDue(nowIso))
         .orderBy('created')
         .orderBy('id')
