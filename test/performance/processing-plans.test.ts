@@ -112,5 +112,11 @@ sqliteOnly('query plans of webhook intake and event processing', () => {
 
     const scans = [...seen.values()].flatMap((run) => fullScans(w.t.db.sqlite!, run).map((line) => `${line}  ←  ${run.sql.slice(0, 160)}`));
     expect(scans).toEqual([]);
+
+    // The claim walks the open events in claim order and skips those not due (claimed elsewhere, or waiting
+    // for a retry) inside the index, without reading their rows.
+    const claim = [...seen.values()].find((run) => /^update "stripe_events" set "status"/.test(run.sql) && /order by "created", "id" limit/.test(run.sql));
+    const plan = originalPrepare.call(w.t.db.sqlite!, `explain query plan ${claim!.sql}`).all(...claim!.params) as { detail: string }[];
+    expect(plan.map((p) => p.detail)).toContain('SCAN stripe_events USING COVERING INDEX stripe_events_open_idx');
   });
 });
