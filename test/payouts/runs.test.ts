@@ -73,6 +73,21 @@ describe('settling a payout', () => {
     expect(await w.events('payout.paid')).toHaveLength(1);
   });
 
+  it('records the change to paid in every commission\'s history', async () => {
+    const sales = [await w.sell(30_000), await w.sell(20_000), await w.sell(10_000)];
+    await pastHold();
+    const [payoutId] = await w.run();
+    await w.markPaid(payoutId!);
+    const history = await w.t.db.kysely
+      .selectFrom('commissionStatusChanges')
+      .select(['commissionId', 'fromStatus', 'toStatus', 'reason', 'actor'])
+      .where('toStatus', '=', 'paid')
+      .orderBy('commissionId')
+      .execute();
+    const ids = sales.map((s) => s.creditId).sort();
+    expect(history).toEqual(ids.map((commissionId) => ({ commissionId, fromStatus: 'approved', toStatus: 'paid', reason: `Paid in ${payoutId}`, actor: w.m.userId })));
+  });
+
   it('releases the rows of a failed payout to approved, and the next run pays them again', async () => {
     const sale = await w.sell(30_000);
     await pastHold();
