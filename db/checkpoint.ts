@@ -39,7 +39,11 @@ const checkpoint = () => {
       r = passive();
       if (r.left >= before) break;
     }
-    if (r.left === 0 || r.left > workerData.restartCopyBytes) return;
+    // Past four times the limit, restart anyway: a writer fast enough (or a disk slow enough) that every pass
+    // leaves more than the short remainder behind would otherwise grow the log for as long as the load lasts.
+    // A reader on an old snapshot still makes the restart give up after restartWaitMs, before copying.
+    const ceiling = r.log > 4 * workerData.restartBytes;
+    if (r.left === 0 || (r.left > workerData.restartCopyBytes && !ceiling)) return;
     const [{ busy }] = db.pragma('wal_checkpoint(RESTART)');
     parentPort.postMessage({ restart: busy === 0 });
   } catch (err) { parentPort.postMessage({ error: String(err && err.message || err) }); }
@@ -67,7 +71,7 @@ export interface Checkpointer {
 export interface CheckpointOptions {
   /** How often the thread checkpoints. */
   intervalMs?: number;
-  /** A log longer than this is restarted (when little of it is left to copy). */
+  /** A log longer than this is restarted when little of it is left to copy; past four times this, in any case. */
   restartBytes?: number;
   /** The most a restart may copy while it blocks the writer. */
   restartCopyBytes?: number;

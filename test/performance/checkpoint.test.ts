@@ -129,11 +129,13 @@ describe('WAL checkpoints in the background', () => {
     sqlite.exec('create table t (id integer primary key, v text)');
     const insert = sqlite.prepare('insert into t (v) values (?)');
     const reader = new SQLite(file);
-    const checkpointer = startCheckpointer(file, sqlite, { intervalMs: 10, restartBytes: 64 * 1024, restartCopyBytes: 64 * 1024 });
+    const checkpointer = startCheckpointer(file, sqlite, { intervalMs: 10, restartBytes: 1536 * 1024, restartCopyBytes: 64 * 1024 });
     try {
       reader.exec('begin');
       reader.prepare('select count(*) from t').get();
       for (let i = 0; i < 500; i++) insert.run('x'.repeat(2000));
+      expect(walIndexOf(file).frames * 4120).toBeGreaterThan(1536 * 1024);
+      expect(walIndexOf(file).frames * 4120).toBeLessThan(4 * 1536 * 1024);
       // Long enough for a restart that waited out its busy_timeout (the earlier second) to report back.
       await new Promise((r) => setTimeout(r, 1200));
       expect(checkpointer.restarts().tried).toBe(0);
@@ -143,6 +145,31 @@ describe('WAL checkpoints in the background', () => {
       insert.run('after the copy');
       expect(walIndexOf(file).frames).toBeLessThan(10);
     } finally {
+      reader.close();
+      await checkpointer.stop();
+      sqlite.close();
+    }
+  });
+
+  it('try a restart past four times the limit even with a long remainder (a writer that outruns every pass)', async () => {
+    const file = path.join(dir, 'ceiling.db');
+    const sqlite = new SQLite(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('wal_autocheckpoint = 0');
+    sqlite.exec('create table t (id integer primary key, v text)');
+    const insert = sqlite.prepare('insert into t (v) values (?)');
+    const reader = new SQLite(file);
+    // The same long remainder as above, but the log is past four times the limit: the restart is tried (so a
+    // writer on a slow disk cannot grow the log for as long as the load lasts), and gives up on the reader.
+    const checkpointer = startCheckpointer(file, sqlite, { intervalMs: 10, restartBytes: 64 * 1024, restartCopyBytes: 64 * 1024 });
+    try {
+      reader.exec('begin');
+      reader.prepare('select count(*) from t').get();
+      for (let i = 0; i < 500; i++) insert.run('x'.repeat(2000));
+      await until(() => checkpointer.restarts().tried > 0);
+      expect(checkpointer.restarts().done).toBe(0);
+    } finally {
+      reader.exec('commit');
       reader.close();
       await checkpointer.stop();
       sqlite.close();
