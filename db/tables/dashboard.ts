@@ -38,7 +38,19 @@ export interface DashboardRollupsTable {
   timeZone: string;
   clicksThrough: string | null;
   ledgerThrough: string | null;
+  /** The last local day of the periods period_stats holds (null: none kept yet). */
+  periodsThrough: string | null;
   updatedAt: string;
+}
+
+/**
+ * daily_stats summed over the `span` days ending on dashboard_rollups.periods_through, one row per (mode,
+ * span, partner, currency): what the partner ranking of the overview's longer periods reads. `days` is how
+ * many daily_stats rows are in the sum; rows whose `days` fell to 0 are left in place and mean nothing.
+ */
+export interface PeriodStatsTable extends Omit<DailyStatsTable, 'day' | 'updatedAt'> {
+  span: number;
+  days: number;
 }
 
 /** Per-merchant switches of the emails Refcut sends (1 = on). A missing row means every email is on. */
@@ -100,6 +112,7 @@ export type DailyTotalsTable = Omit<DailyStatsTable, 'partnerId'>;
 export interface DashboardTables {
   dailyStats: DailyStatsTable;
   dailyTotals: DailyTotalsTable;
+  periodStats: PeriodStatsTable;
   dashboardRollups: DashboardRollupsTable;
   notificationSettings: NotificationSettingsTable;
   notifications: NotificationsTable;

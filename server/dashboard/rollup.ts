@@ -9,13 +9,16 @@
 // - Work stops `LAG_MS` before now, so a transaction that committed a little after its timestamp is
 //   never skipped; the overview reads what lies after the cursors directly.
 // - A change of the program's time zone throws the merchant's rows away and rebuilds them.
-// - Every transaction that writes a day's rows also rewrites that day's daily_totals (see totals.ts).
+// - Every transaction that writes a day's rows also rewrites that day's daily_totals (see totals.ts), and
+//   adds what it changed to the kept periods of period_stats (see periods.ts). Once both cursors are caught
+//   up, the periods are moved to end on the merchant's today.
 import type { DB } from '../../db';
 import type { Clock } from '../lib/clock';
 import type { DashboardRollupsTable } from '../../db/tables/dashboard';
 import { firstClickAt, ledgerChangesSince } from './store';
 import { addClicks, addLedger } from './compute';
 import { localDay } from './days';
+import { addDayChanges, clickChanges, ledgerChanges, periodsThrough, rowsBeforeLedger, shiftPeriods } from './periods';
 import { StatTable, type StatRow } from './stats';
 import { refreshDailyTotals } from './totals';
 
@@ -28,7 +31,7 @@ class Superseded extends Error {}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-type State = Pick<DashboardRollupsTable, 'timeZone' | 'clicksThrough' | 'ledgerThrough'>;
+type State = Pick<DashboardRollupsTable, 'timeZone' | 'clicksThrough' | 'ledgerThrough' | 'periodsThrough'>;
 
 /** One pass over every merchant; returns how many steps did work (the job runs again while > 0). */
 export async function rollupAll(db: DB, clock: Clock): Promise<number> {
@@ -38,7 +41,7 @@ export async function rollupAll(db: DB, clock: Clock): Promise<number> {
     .selectFrom('merchants')
     .innerJoin('programSettings', 'programSettings.merchantId', 'merchants.id')
     .leftJoin('dashboardRollups', 'dashboardRollups.merchantId', 'merchants.id')
-    .select(['merchants.id', 'programSettings.timeZone as zone', 'dashboardRollups.timeZone', 'dashboardRollups.clicksThrough', 'dashboardRollups.ledgerThrough'])
+    .select(['merchants.id', 'programSettings.timeZone as zone', 'dashboardRollups.timeZone', 'dashboardRollups.clicksThrough', 'dashboardRollups.ledgerThrough', 'dashboardRollups.periodsThrough'])
     .orderBy('merchants.id')
     .execute();
   let work = 0;
@@ -53,9 +56,11 @@ export async function rollupAll(db: DB, clock: Clock): Promise<number> {
         work += 1;
         continue;
       }
-      const state: State = { timeZone: m.zone, clicksThrough: m.clicksThrough, ledgerThrough: m.ledgerThrough };
-      work += await rollupClicks(db, m.id, state, horizon, now.toISOString());
-      work += await rollupLedger(db, m.id, state, horizon, now.toISOString());
+      const state: State = { timeZone: m.zone, clicksThrough: m.clicksThrough, ledgerThrough: m.ledgerThrough, periodsThrough: m.periodsThrough };
+      const behind = (await rollupClicks(db, m.id, state, horizon, now.toISOString())) + (await rollupLedger(db, m.id, state, horizon, now.toISOString()));
+      // While catching up (a first rollup of a million clicks) the periods wait: they are summed once at the end.
+      if (behind === 0) await rollupPeriods(db, m.id, state, localDay(now.getTime(), m.zone), now.toISOString());
+      work += behind;
     } catch (err) {
       if (!(err instanceof Superseded)) failure ??= err;
     }
@@ -69,16 +74,17 @@ async function reset(db: DB, merchantId: string, zone: string, nowIso: string): 
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('dailyStats').where('merchantId', '=', merchantId).execute();
     await trx.deleteFrom('dailyTotals').where('merchantId', '=', merchantId).execute();
+    await trx.deleteFrom('periodStats').where('merchantId', '=', merchantId).execute();
     await trx
       .insertInto('dashboardRollups')
-      .values({ merchantId, timeZone: zone, clicksThrough: null, ledgerThrough: null, updatedAt: nowIso })
-      .onConflict((oc) => oc.column('merchantId').doUpdateSet({ timeZone: zone, clicksThrough: null, ledgerThrough: null, updatedAt: nowIso }))
+      .values({ merchantId, timeZone: zone, clicksThrough: null, ledgerThrough: null, periodsThrough: null, updatedAt: nowIso })
+      .onConflict((oc) => oc.column('merchantId').doUpdateSet({ timeZone: zone, clicksThrough: null, ledgerThrough: null, periodsThrough: null, updatedAt: nowIso }))
       .execute();
   });
 }
 
 /** Move one cursor from `from` to `to`, or throw Superseded when another process moved it first. */
-async function claim(trx: DB, merchantId: string, column: 'clicksThrough' | 'ledgerThrough', from: string | null, to: string, state: State, nowIso: string) {
+async function claim(trx: DB, merchantId: string, column: 'clicksThrough' | 'ledgerThrough' | 'periodsThrough', from: string | null, to: string, state: State, nowIso: string) {
   const r = await trx
     .updateTable('dashboardRollups')
     .set({ [column]: to, updatedAt: nowIso })
@@ -101,6 +107,9 @@ async function rollupClicks(db: DB, merchantId: string, state: State, horizon: s
   const rows = table.list();
   await db.transaction().execute(async (trx) => {
     await claim(trx, merchantId, 'clicksThrough', state.clicksThrough, end, state, nowIso);
+    // Read inside the transaction: the row is locked by the claim, so the periods cannot move meanwhile.
+    const through = await periodsThrough(trx, merchantId);
+    const changes = await clickChanges(trx, merchantId, through, rows);
     // Clicks have no mode: both ledgers' overviews show them.
     const values = rows.flatMap((r) => [0, 1].map((livemode) => ({ ...dbRow(merchantId, livemode, r, nowIso), leads: 0, customers: 0, sales: 0, revenue: 0, commissionsOwed: 0, commissionsPaid: 0 })));
     for (let i = 0; i < values.length; i += CHUNK) {
@@ -114,6 +123,7 @@ async function rollupClicks(db: DB, merchantId: string, state: State, horizon: s
     }
     const days = rows.map((r) => r.day);
     for (const livemode of [0, 1]) await refreshDailyTotals(trx, merchantId, livemode, days, nowIso);
+    await addDayChanges(trx, merchantId, through, changes);
   });
   state.clicksThrough = end;
   return moreFollows(end, horizon);
@@ -141,7 +151,9 @@ async function rollupLedger(db: DB, merchantId: string, state: State, horizon: s
   }
   await db.transaction().execute(async (trx) => {
     await claim(trx, merchantId, 'ledgerThrough', start, end, state, nowIso);
+    const through = await periodsThrough(trx, merchantId);
     for (const { livemode, days, rows } of recomputed) {
+      const changes = ledgerChanges(livemode, through, days, await rowsBeforeLedger(trx, merchantId, livemode, through, days), rows);
       for (let i = 0; i < days.length; i += 500) {
         await trx
           .updateTable('dailyStats')
@@ -186,10 +198,21 @@ async function rollupLedger(db: DB, merchantId: string, state: State, horizon: s
           .execute();
       }
       await refreshDailyTotals(trx, merchantId, livemode, days, nowIso);
+      await addDayChanges(trx, merchantId, through, changes);
     }
   });
   state.ledgerThrough = end;
   return moreFollows(end, horizon);
+}
+
+/** Move the kept periods to end on `today` (a no-op while they do). */
+async function rollupPeriods(db: DB, merchantId: string, state: State, today: string, nowIso: string): Promise<void> {
+  if (state.periodsThrough === today) return;
+  await db.transaction().execute(async (trx) => {
+    await claim(trx, merchantId, 'periodsThrough', state.periodsThrough, today, state, nowIso);
+    await shiftPeriods(trx, merchantId, state.periodsThrough, today);
+  });
+  state.periodsThrough = today;
 }
 
 /**

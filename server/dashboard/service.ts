@@ -10,6 +10,7 @@ import { viewLivemode } from '../commissions/queries';
 import { addClicks, addLedger } from './compute';
 import { daysBetween, localDay, rangeBounds } from './days';
 import { resolvePeriod, type Period } from './period';
+import { keptSpan } from './periods';
 import type { OverviewQuery } from './schema';
 import { ANY_PARTNER, ledgerChangesSince, readDailyStats, rollupState, type DailyStat } from './store';
 import { readDailyTotals } from './totals';
@@ -39,7 +40,7 @@ const staleDays = (s: Stale): Stale => ({ days: new Set([...s.days, ...s.partner
  * plus `extra` rows from the source tables: the click tail, and every partner's ledger numbers of the
  * stale days (see `forPartners` for the rows of the stale partners only).
  */
-type Source = { kind: 'direct'; rows: StatRow[] } | { kind: 'rollups'; stale: Stale; extra: StatRow[] };
+type Source = { kind: 'direct'; rows: StatRow[] } | { kind: 'rollups'; stale: Stale; extra: StatRow[]; periodsThrough: string | null };
 
 async function sourceOf(db: DB, merchantId: string, r: StatsRange, opts: { direct?: boolean }): Promise<Source> {
   const { startIso, endIso } = rangeBounds(r.from, r.to, r.timeZone);
@@ -64,7 +65,7 @@ async function sourceOf(db: DB, merchantId: string, r: StatsRange, opts: { direc
   const clickTail = state.clicksThrough && state.clicksThrough > startIso ? state.clicksThrough : startIso;
   await addClicks(table, db, merchantId, clickTail, endIso, r.timeZone);
   await addLedger(table, db, merchantId, r.livemode, [...staleDays(stale).days], r.timeZone);
-  return { kind: 'rollups', stale, extra: table.list() };
+  return { kind: 'rollups', stale, extra: table.list(), periodsThrough: state.periodsThrough };
 }
 
 /** The extra rows that go with per-partner rolled rows: clicks, and the ledger numbers of stale partners only. */
@@ -193,7 +194,8 @@ async function rankedSlice(db: DB, merchantId: string, v: PeriodView, source: So
   if (new Set(mine.extra.map((r) => r.partnerId)).size > MAX_EXTRA_PARTNERS || stale.pairs.length > MAX_STALE_PAIRS) {
     return inProcess(merged(await readDailyStats(db, merchantId, v.livemode, from, to), mine));
   }
-  const ids = await rankPartners(db, merchantId, { livemode: v.livemode, from, to, currency: v.currency, sort, stale, extra: mine.extra, ...slice });
+  const span = keptSpan(from, to, source.periodsThrough);
+  const ids = await rankPartners(db, merchantId, { livemode: v.livemode, from, to, span, currency: v.currency, sort, stale, extra: mine.extra, ...slice });
   const wanted = new Set(ids);
   const rolled = await readDailyStats(db, merchantId, v.livemode, from, to, ids);
   const totals = new Map(partnerTotals(merged(rolled, { stale: mine.stale, extra: mine.extra.filter((r) => wanted.has(r.partnerId)) })).map((p) => [p.partnerId, p]));

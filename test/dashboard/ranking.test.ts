@@ -1,7 +1,7 @@
 import { build } from '../fake-stripe';
 import { ledgerWorld, type LedgerWorld } from '../helpers/ledger';
 import { buildPartner, setProgram } from '../helpers/partners';
-import { FIREFOX, sell, tableRows, visit } from '../helpers/dashboard';
+import { FIREFOX, pageContent as strip, sell, shownIds, tableRows, visit } from '../helpers/dashboard';
 import { LAG_MS, rollupAll } from '../../server/dashboard/rollup';
 import type { Partner } from '../../db/tables/partners';
 
@@ -25,7 +25,6 @@ const ids = (list: Partner[]) => list.map((x) => x.id);
 const sortedIds = (list: Partner[]) => ids(list).sort(byCodePoint);
 /** A partner's cells in the performance table, found by the start of its name. */
 const row = (html: string, name: string) => tableRows(html, 'performance').find((r) => r[0]?.startsWith(name))?.slice(1);
-const shownIds = (html: string) => [...html.matchAll(/data-partner="([^"]+)"/g)].map((m) => m[1]!);
 const get = async (path: string) => {
   const res = await w.m.browser.agent.get(path);
   expect(res.status).toBe(200);
@@ -181,9 +180,3 @@ describe('the partner ranking of a period', () => {
     expect(row(one, 'Partner 01')).toEqual(['1', '1', '101', '$50.00', '$10.00']);
   });
 });
-
-/** What a page shows: its tables' cells, the partners' ids and the pager. */
-function strip(html: string) {
-  const tables = [...html.matchAll(/<table[^>]*id="([^"]+)"/g)].map((m) => m[1]!);
-  return { tables: Object.fromEntries(tables.map((id) => [id, tableRows(html, id)])), ids: shownIds(html), pager: /Page \d+ of \d+ · \d+ in total/.exec(html)?.[0] };
-}

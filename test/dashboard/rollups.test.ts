@@ -1,7 +1,7 @@
 import { ledgerWorld, type LedgerWorld } from '../helpers/ledger';
 import { settle } from '../helpers/app';
 import { buildPartner, setProgram } from '../helpers/partners';
-import { FIREFOX, SAFARI, sell, tableRows, visit } from '../helpers/dashboard';
+import { expectPeriodsMatchStats, FIREFOX, SAFARI, sell, tableRows, visit } from '../helpers/dashboard';
 import { rollupAll, LAG_MS } from '../../server/dashboard/rollup';
 import { periodTotals, statRows } from '../../server/dashboard/service';
 import type { Partner } from '../../db/tables/partners';
@@ -103,6 +103,7 @@ describe('the daily rollups', () => {
     expect(fromRollups.fromRollups).toBe(true);
     expect(fromRollups.rows).toEqual(direct.rows);
     await expectTotalsMatchStats();
+    await expectPeriodsMatchStats(db(), w.m.merchantId);
     expect(await periodTotals(db(), w.m.merchantId, range)).toEqual(await periodTotals(db(), w.m.merchantId, range, { direct: true }));
   });
 
@@ -113,6 +114,7 @@ describe('the daily rollups', () => {
     await rollUp();
     const clicks = (await stats()).filter((r) => r.livemode === 0).reduce((s, r) => s + r.clicks, 0);
     expect(clicks).toBe(3);
+    expect(await expectPeriodsMatchStats(db(), w.m.merchantId)).toBe('2026-11-22');
   });
 
   it('leave the overview exact while they lag behind: later changes to old days are read from the ledger', async () => {
@@ -144,6 +146,7 @@ describe('the daily rollups', () => {
 
     await rollUp();
     await expectTotalsMatchStats();
+    await expectPeriodsMatchStats(db(), w.m.merchantId);
     expect(await periodTotals(db(), w.m.merchantId, range)).toEqual(await periodTotals(db(), w.m.merchantId, range, { direct: true }));
     const fresh = await stats();
     expect(fresh.find((r) => r.livemode === 0 && r.partnerId === w.jane.id && r.currency === 'usd')).toMatchObject({ sales: 1, revenue: 10_000, commissionsOwed: 0, commissionsPaid: 0 });
@@ -170,6 +173,7 @@ describe('the daily rollups', () => {
     expect(state.timeZone).toBe('Europe/Berlin');
     // The totals were rebuilt with the rows: nothing is left of the UTC days.
     await expectTotalsMatchStats();
+    await expectPeriodsMatchStats(db(), w.m.merchantId);
     const berlin = { ...range, timeZone: 'Europe/Berlin' };
     expect(await periodTotals(db(), w.m.merchantId, berlin)).toEqual(await periodTotals(db(), w.m.merchantId, berlin, { direct: true }));
     expect((await periodTotals(db(), w.m.merchantId, berlin)).series.find((p) => p.day === '2026-11-21')?.clicks).toBe(1);

@@ -8,6 +8,9 @@ import type { TestApp } from './app';
 import type { LedgerWorld } from './ledger';
 import { defaultLink } from './partners';
 import type { Partner } from '../../db/tables/partners';
+import type { DB } from '../../db';
+import { addDays } from '../../server/dashboard/days';
+import { PERIOD_SPANS } from '../../server/dashboard/periods';
 
 export const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
 export const SAFARI = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15';
@@ -68,4 +71,49 @@ export function chartLines(html: string, chartId: string): Record<string, number
 
 export function parseCsv(text: string): Record<string, string>[] {
   return parseCsvSync(text, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+}
+
+const PERIOD_NUMBERS = ['clicks', 'leads', 'customers', 'sales', 'revenue', 'commissionsOwed', 'commissionsPaid'] as const;
+
+/**
+ * period_stats holds exactly the daily_stats rows of each kept span ending on periods_through, summed per
+ * (mode, partner, currency) and counted in `days`; rows whose count fell to zero hold zeros. Returns the
+ * day the periods end on.
+ */
+export async function expectPeriodsMatchStats(db: DB, merchantId: string): Promise<string | null> {
+  const state = await db.selectFrom('dashboardRollups').select('periodsThrough').where('merchantId', '=', merchantId).executeTakeFirst();
+  const through = state?.periodsThrough ?? null;
+  const kept = await db.selectFrom('periodStats').select(['livemode', 'span', 'partnerId', 'currency', 'days', ...PERIOD_NUMBERS]).where('merchantId', '=', merchantId).execute();
+  type Sum = { livemode: number; span: number; partnerId: string; currency: string; days: number | string } & Record<(typeof PERIOD_NUMBERS)[number], number | string>;
+  const line = (r: Sum) =>
+    [r.livemode, r.span, r.partnerId, r.currency, Number(r.days), ...PERIOD_NUMBERS.map((m) => Number(r[m]))].join(' ');
+  if (through === null) {
+    expect(kept).toEqual([]);
+    return null;
+  }
+  const rows = await db.selectFrom('dailyStats').select(['livemode', 'day', 'partnerId', 'currency', ...PERIOD_NUMBERS]).where('merchantId', '=', merchantId).execute();
+  const expected = new Map<string, Sum>();
+  for (const span of PERIOD_SPANS) {
+    const first = addDays(through, -(span - 1));
+    for (const r of rows) {
+      if (r.day < first || r.day > through) continue;
+      const key = `${r.livemode} ${span} ${r.partnerId} ${r.currency}`;
+      const e = expected.get(key) ?? { livemode: r.livemode, span, partnerId: r.partnerId, currency: r.currency, days: 0, clicks: 0, leads: 0, customers: 0, sales: 0, revenue: 0, commissionsOwed: 0, commissionsPaid: 0 };
+      e.days = Number(e.days) + 1;
+      for (const m of PERIOD_NUMBERS) e[m] = Number(e[m]) + Number(r[m]);
+      expected.set(key, e);
+    }
+  }
+  expect(kept.filter((r) => Number(r.days) === 0 && PERIOD_NUMBERS.some((m) => Number(r[m]) !== 0)).map(line)).toEqual([]);
+  expect(kept.filter((r) => Number(r.days) !== 0).map(line).sort()).toEqual([...expected.values()].map(line).sort());
+  return through;
+}
+
+/** The partner ids a ranking page lists, in order. */
+export const shownIds = (html: string) => [...html.matchAll(/data-partner="([^"]+)"/g)].map((m) => m[1]!);
+
+/** What a dashboard page shows: its tables' cells, the partners' ids and the pager. */
+export function pageContent(html: string) {
+  const tables = [...html.matchAll(/<table[^>]*id="([^"]+)"/g)].map((m) => m[1]!);
+  return { tables: Object.fromEntries(tables.map((id) => [id, tableRows(html, id)])), ids: shownIds(html), pager: /Page \d+ of \d+ · \d+ in total/.exec(html)?.[0] };
 }
