@@ -93,3 +93,19 @@ export function bucketDay(prefix: string, timeZone: string): string {
   }
   return day;
 }
+
+/**
+ * A function giving the local day of any of `instants` (ISO strings), remembered per bucket prefix (see
+ * bucketWidth): the rollup's first ledger pass dates 400,000 changes, 1.6 s one by one through Intl.
+ */
+export function localDayOf(instants: readonly string[], timeZone: string): (at: string) => string {
+  if (instants.length === 0) return (at) => localDay(at, timeZone);
+  let min = instants[0]!;
+  let max = min;
+  for (const at of instants) {
+    if (at < min) min = at;
+    if (at > max) max = at;
+  }
+  const width = bucketWidth(timeZone, Date.parse(min), Date.parse(max));
+  return (at) => bucketDay(at.slice(0, width), timeZone);
+}

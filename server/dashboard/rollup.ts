@@ -17,7 +17,7 @@ import type { Clock } from '../lib/clock';
 import type { DashboardRollupsTable } from '../../db/tables/dashboard';
 import { firstClickAt, ledgerChangesSince } from './store';
 import { addClicks, addLedger } from './compute';
-import { localDay } from './days';
+import { localDay, localDayOf } from './days';
 import { addDayChanges, clickChanges, ledgerChanges, periodsThrough, rowsBeforeLedger, shiftPeriods } from './periods';
 import { StatTable, type StatRow } from './stats';
 import { refreshDailyTotals } from './totals';
@@ -110,8 +110,8 @@ async function rollupClicks(db: DB, merchantId: string, state: State, horizon: s
     // Read inside the transaction: the row is locked by the claim, so the periods cannot move meanwhile.
     const through = await periodsThrough(trx, merchantId);
     const changes = await clickChanges(trx, merchantId, through, rows);
-    // Clicks have no mode: both ledgers' overviews show them.
-    const values = rows.flatMap((r) => [0, 1].map((livemode) => ({ ...dbRow(merchantId, livemode, r, nowIso), leads: 0, customers: 0, sales: 0, revenue: 0, commissionsOwed: 0, commissionsPaid: 0 })));
+    // Clicks have no mode: both ledgers' overviews show them. One mode after the other, in key order.
+    const values = [0, 1].flatMap((livemode) => rows.map((r) => ({ ...dbRow(merchantId, livemode, r, nowIso), leads: 0, customers: 0, sales: 0, revenue: 0, commissionsOwed: 0, commissionsPaid: 0 })));
     for (let i = 0; i < values.length; i += CHUNK) {
       await trx
         .insertInto('dailyStats')
@@ -137,9 +137,10 @@ async function rollupLedger(db: DB, merchantId: string, state: State, horizon: s
   // A quiet window only moves the cursor when more windows follow; otherwise nothing is written.
   if (changes.length === 0 && end === horizon) return 0;
   const dirty = new Map<number, Set<string>>();
+  const dayOf = localDayOf(changes.map((c) => c.at), state.timeZone);
   for (const c of changes) {
     const days = dirty.get(c.livemode) ?? new Set<string>();
-    days.add(localDay(c.at, state.timeZone));
+    days.add(dayOf(c.at));
     dirty.set(c.livemode, days);
   }
   const recomputed: { livemode: number; days: string[]; rows: StatRow[] }[] = [];

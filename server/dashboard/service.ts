@@ -8,7 +8,7 @@ import type { Clock } from '../lib/clock';
 import { getSettings } from '../accounts/store';
 import { viewLivemode } from '../commissions/queries';
 import { addClicks, addLedger } from './compute';
-import { daysBetween, localDay, rangeBounds } from './days';
+import { daysBetween, localDay, localDayOf, rangeBounds } from './days';
 import { resolvePeriod, type Period } from './period';
 import { keptSpan } from './periods';
 import type { OverviewQuery } from './schema';
@@ -55,8 +55,10 @@ async function sourceOf(db: DB, merchantId: string, r: StatsRange, opts: { direc
   const stale: Stale = { days: new Set(), partners: new Map() };
   if (state.ledgerThrough === null) for (const d of days) stale.days.add(d);
   else {
-    for (const c of await ledgerChangesSince(db, merchantId, state.ledgerThrough)) {
-      const day = localDay(c.at, r.timeZone);
+    const changes = await ledgerChangesSince(db, merchantId, state.ledgerThrough);
+    const dayOf = localDayOf(changes.map((c) => c.at), r.timeZone);
+    for (const c of changes) {
+      const day = dayOf(c.at);
       if (c.livemode !== r.livemode || day < r.from || day > r.to) continue;
       if (c.partnerId === ANY_PARTNER) stale.days.add(day);
       else stale.partners.set(day, (stale.partners.get(day) ?? new Set()).add(c.partnerId));

@@ -2,7 +2,7 @@ import { ledgerWorld, type LedgerWorld } from '../helpers/ledger';
 import { setProgram } from '../helpers/partners';
 import { FIREFOX, SAFARI, sell, tableRows, visit } from '../helpers/dashboard';
 import { LAG_MS, rollupAll } from '../../server/dashboard/rollup';
-import { dayStart, localDay } from '../../server/dashboard/days';
+import { dayStart, localDay, localDayOf } from '../../server/dashboard/days';
 
 let w: LedgerWorld;
 beforeEach(async () => {
@@ -67,5 +67,15 @@ describe('days in the program’s time zone', () => {
     // Chile moves its clocks at midnight: the 6th of September 2026 starts at 01:00 local time.
     expect(new Date(dayStart('2026-09-06', 'America/Santiago')).toISOString()).toBe('2026-09-06T04:00:00.000Z');
     expect(localDay('2026-11-25T23:30:00Z', 'Europe/Berlin')).toBe('2026-11-26');
+  });
+
+  it('dates many instants by their bucket exactly as one by one (whole-hour, half-hour and DST zones)', () => {
+    // Every 37 minutes across a year, which crosses each zone's daylight-saving changes, if any.
+    const instants = Array.from({ length: 14_300 }, (_, i) => new Date(Date.UTC(2026, 0, 1) + i * 37 * 60_000 + (i % 60) * 1000).toISOString());
+    for (const zone of ['UTC', 'Europe/Berlin', 'America/Santiago', 'Asia/Kolkata', 'Australia/Lord_Howe']) {
+      const dayOf = localDayOf(instants, zone);
+      const wrong = instants.filter((at) => dayOf(at) !== localDay(at, zone));
+      expect([zone, wrong.slice(0, 3)]).toEqual([zone, []]);
+    }
   });
 });
