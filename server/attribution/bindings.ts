@@ -33,7 +33,7 @@ export const externalCustomerKey = (externalId: string) => `ext:${externalId}`;
 export async function bindCustomer(trx: DB, clock: Clock, b: NewBinding): Promise<{ binding: Binding; created: boolean }> {
   const now = clock.now().toISOString();
   const id = newId('bnd');
-  await trx
+  const inserted = await trx
     .insertInto('referralBindings')
     .values({
       id,
@@ -53,8 +53,11 @@ export async function bindCustomer(trx: DB, clock: Clock, b: NewBinding): Promis
       updatedAt: now,
     })
     .onConflict((oc) => oc.columns(['merchantId', 'livemode', 'customerKey']).doNothing())
-    .execute();
+    .returningAll()
+    .executeTakeFirst();
+  // Bound before (or by a concurrent event): the existing binding stands.
+  if (inserted) return { binding: inserted, created: true };
   const binding = await store.findBinding(trx, b.merchantId, b.livemode, b.customerKey);
   if (!binding) throw new Error(`binding ${b.customerKey} vanished`);
-  return { binding, created: binding.id === id };
+  return { binding, created: false };
 }

@@ -20,15 +20,16 @@ export type NewConversion = Omit<Insertable<ConversionsTable>, 'id' | 'createdAt
 
 /** Insert a conversion once per natural key; a replay returns the existing row. */
 export async function recordConversion(trx: DB, clock: Clock, sale: NewConversion): Promise<{ conversion: Conversion; created: boolean }> {
-  const id = newId('cnv');
-  const res = await trx
+  const inserted = await trx
     .insertInto('conversions')
-    .values({ ...sale, id, createdAt: clock.now().toISOString() })
+    .values({ ...sale, id: newId('cnv'), createdAt: clock.now().toISOString() })
     .onConflict((oc) => oc.columns(['merchantId', 'livemode', 'sourceKey']).doNothing())
+    .returningAll()
     .executeTakeFirst();
-  const conversion = await store.findConversionByKey(trx, sale.merchantId, sale.livemode, sale.sourceKey);
+  // A replay: the stored conversion is returned as it is.
+  const conversion = inserted ?? (await store.findConversionByKey(trx, sale.merchantId, sale.livemode, sale.sourceKey));
   if (!conversion) throw new Error(`conversion ${sale.sourceKey} vanished`);
-  const created = Number(res.numInsertedOrUpdatedRows ?? 0n) === 1 && conversion.id === id;
+  const created = inserted !== undefined;
   if (created && conversion.partnerId) {
     await recordEvent(trx, { merchantId: sale.merchantId, type: 'conversion.created', livemode: sale.livemode === 1, data: { conversion: conversionEventData(conversion) }, at: clock.now() });
   }
@@ -61,6 +62,8 @@ export interface CreditInput {
   cause: { type: 'stripe_event' | 'api' | 'manual'; id: string };
   referral?: { value: string | null; foundIn: string | null; source?: string };
   productRateBps?: number | null;
+  /** The conversion was recorded in this transaction: it cannot have a credit yet (skips that lookup). */
+  fresh?: boolean;
 }
 
 /** The commission on a conversion's base under a rule (one rounding). */
@@ -79,7 +82,7 @@ function computeCommission(c: Conversion, rule: CommissionRule): number {
  */
 export async function creditConversion(trx: DB, clock: Clock, conversion: Conversion, input: CreditInput): Promise<Commission | undefined> {
   if (conversion.amount <= 0) return undefined;
-  const existing = await store.findCredit(trx, conversion.id);
+  const existing = input.fresh ? undefined : await store.findCredit(trx, conversion.id);
   if (existing) return existing;
 
   const { program, partner } = input;

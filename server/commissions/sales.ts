@@ -102,14 +102,14 @@ export async function applySale(trx: DB, env: SaleEnv, sale: SaleInput, attribut
   if (sale.invoiceId) wakeKeys.push(`in:${sale.invoiceId}`);
   let credit: Commission | undefined;
   if (conversion.partnerId) {
-    credit = await creditWithPartner(trx, env, conversion, json);
+    credit = await creditWithPartner(trx, env, conversion, json, recorded.created);
     if (credit) wakeKeys.push(`conv:${conversion.id}`);
   }
   if (binding && newBinding) wakeKeys.push(...(await creditWaitingSales(trx, env, binding, conversion.id)));
   return { conversion, credit, binding, wakeKeys };
 }
 
-async function creditWithPartner(trx: DB, env: SaleEnv, conversion: Conversion, json: unknown): Promise<Commission | undefined> {
+async function creditWithPartner(trx: DB, env: SaleEnv, conversion: Conversion, json: unknown, fresh = false): Promise<Commission | undefined> {
   const partner = await findPartner(trx, conversion.merchantId, conversion.partnerId!);
   if (!partner) return undefined;
   const j = json as { value?: string | null; foundIn?: string | null; source?: string };
@@ -119,6 +119,7 @@ async function creditWithPartner(trx: DB, env: SaleEnv, conversion: Conversion, 
     disconnectedAt: env.disconnectedAt,
     cause: env.cause,
     referral: { value: j.value ?? null, foundIn: j.foundIn ?? null, source: j.source },
+    fresh,
   });
   // A sale credited late (its customer got bound afterwards) may already have API refunds to take back.
   if (credit) await clawBackEarlierApiRefunds(trx, env.clock, conversion, credit, env.cause);
