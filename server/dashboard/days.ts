@@ -106,6 +106,8 @@ export function localDayOf(instants: readonly string[], timeZone: string): (at: 
     if (at < min) min = at;
     if (at > max) max = at;
   }
+  // bucketWidth samples the offset twice a day across the span: not worth it for a few instants years apart.
+  if ((Date.parse(max) - Date.parse(min)) / 43_200_000 > instants.length) return (at) => localDay(at, timeZone);
   const width = bucketWidth(timeZone, Date.parse(min), Date.parse(max));
   return (at) => bucketDay(at.slice(0, width), timeZone);
 }

@@ -15,6 +15,8 @@ import type { StatRow } from './stats';
 /** The preset periods kept ahead of time. Seven days of day rows are summed fast enough as they are. */
 export const PERIOD_SPANS = [30, 90] as const;
 const LONGEST = Math.max(...PERIOD_SPANS);
+/** Beyond this many days' step (the job stopped for a while) the periods are summed afresh in SQL. */
+const LONGEST_SHIFT = 7;
 const CHUNK = 200;
 
 /** The numbers of a daily_stats row, or a change to them. */
@@ -171,11 +173,12 @@ async function addToPeriods(trx: DB, merchantId: string, changes: (DayChange & {
 
 /**
  * Move the kept periods from ending on `from` (null: none kept) to ending on `to`, inside the transaction
- * that claimed `periods_through`. A step of a few days adds the days coming in and takes away the days
- * going out; a first build, a gap of a whole period or a step back sums the periods from daily_stats.
+ * that claimed `periods_through`. A step of up to a week adds the days coming in and takes away the days
+ * going out; a first build, a longer gap or a step back (clocks of two processes disagreeing around
+ * midnight) sums the periods from daily_stats.
  */
 export async function shiftPeriods(trx: DB, merchantId: string, from: string | null, to: string): Promise<void> {
-  if (from === null || to < from || daysBetween(from, to).length > LONGEST) return rebuildPeriods(trx, merchantId, to);
+  if (from === null || to < from || daysBetween(from, to).length > LONGEST_SHIFT + 1) return rebuildPeriods(trx, merchantId, to);
   const incoming = daysBetween(addDays(from, 1), to);
   const added = await dayRows(trx, merchantId, incoming);
   const changes: (DayChange & { span: number })[] = [];

@@ -196,8 +196,13 @@ async function rankedSlice(db: DB, merchantId: string, v: PeriodView, source: So
   if (new Set(mine.extra.map((r) => r.partnerId)).size > MAX_EXTRA_PARTNERS || stale.pairs.length > MAX_STALE_PAIRS) {
     return inProcess(merged(await readDailyStats(db, merchantId, v.livemode, from, to), mine));
   }
+  const query = { livemode: v.livemode, from, to, currency: v.currency, sort, stale, extra: mine.extra, ...slice };
   const span = keptSpan(from, to, source.periodsThrough);
-  const ids = await rankPartners(db, merchantId, { livemode: v.livemode, from, to, span, currency: v.currency, sort, stale, extra: mine.extra, ...slice });
+  let ids = await rankPartners(db, merchantId, { ...query, span });
+  // The job may have moved the periods to a new day since `source` was read (just after midnight): then
+  // the sums just read were of another period, and the day rows decide. One statement reads one snapshot,
+  // so periods that still end on `to` now did when the ranking read them.
+  if (span !== undefined && (await rollupState(db, merchantId))?.periodsThrough !== to) ids = await rankPartners(db, merchantId, query);
   const wanted = new Set(ids);
   const rolled = await readDailyStats(db, merchantId, v.livemode, from, to, ids);
   const totals = new Map(partnerTotals(merged(rolled, { stale: mine.stale, extra: mine.extra.filter((r) => wanted.has(r.partnerId)) })).map((p) => [p.partnerId, p]));

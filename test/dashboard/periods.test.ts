@@ -83,7 +83,12 @@ describe('the kept 30- and 90-day sums', () => {
       ['eur', 1, 0, 1, 3_000, 600],
     ]);
 
-    // Weeks later Jane's sale of the 1st is rejected: an old day's ledger numbers change.
+    // Three quiet days (the job was stopped): the periods step over them.
+    w.t.clock.set('2026-11-05T09:00:00Z');
+    await rollUp();
+    expect(await expectPeriodsMatchStats(db(), w.m.merchantId)).toBe('2026-11-05');
+
+    // Weeks later (summed afresh) Jane's sale of the 1st is rejected: an old day's ledger numbers change.
     w.t.clock.set('2026-11-20T09:00:00Z');
     const credit = await db().selectFrom('commissions').select('id').where('partnerId', '=', w.jane.id).executeTakeFirstOrThrow();
     expect((await w.m.browser.submit('/commissions/actions', { action: 'reject', ids: credit.id, reason: 'Test order' }, '/payouts/commissions?mode=test')).status).toBe(303);
@@ -177,5 +182,26 @@ describe('the kept 30- and 90-day sums', () => {
     expect(await order(30)).toEqual([first[1], first[0]]);
     expect(await order(90)).toEqual(first);
     expect(await order(7)).toEqual(first);
+
+    // The job moves the periods on (midnight) between the page's first look at the rollups' state and the
+    // ranking: the sums just read were of another period, so the day rows decide. Simulated on SQLite by
+    // answering the second read of the state as the job would have left it.
+    const sqlite = w.t.db.sqlite;
+    if (!sqlite) return;
+    const statement = Object.getPrototypeOf(sqlite.prepare('select 1')) as { all: (...a: unknown[]) => unknown[] };
+    const all = statement.all;
+    let reads = 0;
+    statement.all = function (this: { source: string }, ...a: unknown[]) {
+      const rows = all.apply(this, a) as Record<string, unknown>[];
+      if (!this.source.startsWith('select * from "dashboard_rollups"')) return rows;
+      reads += 1;
+      return reads === 2 ? rows.map((r) => ({ ...r, periods_through: '2026-11-21' })) : rows;
+    };
+    try {
+      expect(await order(30)).toEqual(first);
+      expect(reads).toBe(2);
+    } finally {
+      statement.all = all;
+    }
   });
 });
