@@ -45,6 +45,21 @@ export function keptSpan(from: string, to: string, periodsThrough: string | null
 export const keptDays = (days: Iterable<string>, through: string | null): string[] =>
   through === null ? [] : [...new Set(days)].filter((d) => d >= firstDay(LONGEST, through) && d <= through);
 
+/** Some partners' kept sums of one span, as rows dated `through` (the numbers of a whole period). */
+export async function readPeriodStats(db: DB, merchantId: string, livemode: number, span: number, partnerIds: string[], through: string): Promise<StatRow[]> {
+  if (partnerIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('periodStats')
+    .select(['partnerId', 'currency', 'clicks', 'leads', 'customers', 'sales', 'revenue', 'commissionsOwed', 'commissionsPaid'])
+    .where('merchantId', '=', merchantId)
+    .where('livemode', '=', livemode)
+    .where('span', '=', span)
+    .where('partnerId', 'in', partnerIds)
+    .where('days', '>', 0)
+    .execute();
+  return rows.map((r) => ({ day: through, partnerId: r.partnerId, currency: r.currency, clicks: Number(r.clicks), leads: Number(r.leads), customers: Number(r.customers), sales: Number(r.sales), revenue: Number(r.revenue), owed: Number(r.commissionsOwed), paid: Number(r.commissionsPaid) }));
+}
+
 export async function periodsThrough(trx: DB, merchantId: string): Promise<string | null> {
   const r = await trx.selectFrom('dashboardRollups').select('periodsThrough').where('merchantId', '=', merchantId).executeTakeFirst();
   return r?.periodsThrough ?? null;

@@ -10,7 +10,7 @@ import { viewLivemode } from '../commissions/queries';
 import { addClicks, addLedger } from './compute';
 import { daysBetween, localDay, localDayOf, rangeBounds } from './days';
 import { resolvePeriod, type Period } from './period';
-import { keptSpan } from './periods';
+import { keptSpan, readPeriodStats } from './periods';
 import type { OverviewQuery } from './schema';
 import { ANY_PARTNER, ledgerChangesSince, readDailyStats, rollupState, type DailyStat } from './store';
 import { readDailyTotals } from './totals';
@@ -199,13 +199,21 @@ async function rankedSlice(db: DB, merchantId: string, v: PeriodView, source: So
   const query = { livemode: v.livemode, from, to, currency: v.currency, sort, stale, extra: mine.extra, ...slice };
   const span = keptSpan(from, to, source.periodsThrough);
   let ids = await rankPartners(db, merchantId, { ...query, span });
+  // The shown partners' numbers: their kept sums when none of them has stale rows, else their day rows.
+  const anyStale = (list: string[]) => mine.stale.days.size > 0 || list.some((id) => [...mine.stale.partners.values()].some((p) => p.has(id)));
+  let kept = span !== undefined && !anyStale(ids) ? await readPeriodStats(db, merchantId, v.livemode, span, ids, to) : undefined;
   // The job may have moved the periods to a new day since `source` was read (just after midnight): then
   // the sums just read were of another period, and the day rows decide. One statement reads one snapshot,
-  // so periods that still end on `to` now did when the ranking read them.
-  if (span !== undefined && (await rollupState(db, merchantId))?.periodsThrough !== to) ids = await rankPartners(db, merchantId, query);
+  // so periods that still end on `to` now did when the statements above read them.
+  if (span !== undefined && (await rollupState(db, merchantId))?.periodsThrough !== to) {
+    ids = await rankPartners(db, merchantId, query);
+    kept = undefined;
+  }
   const wanted = new Set(ids);
-  const rolled = await readDailyStats(db, merchantId, v.livemode, from, to, ids);
-  const totals = new Map(partnerTotals(merged(rolled, { stale: mine.stale, extra: mine.extra.filter((r) => wanted.has(r.partnerId)) })).map((p) => [p.partnerId, p]));
+  const extra = mine.extra.filter((r) => wanted.has(r.partnerId));
+  // Kept sums are whole periods: summed as they are with the click tail (no day of theirs is stale).
+  const rows = kept ? [...kept, ...extra] : merged(await readDailyStats(db, merchantId, v.livemode, from, to, ids), { stale: mine.stale, extra });
+  const totals = new Map(partnerTotals(rows).map((p) => [p.partnerId, p]));
   return named(db, merchantId, ids.map((id) => totals.get(id) ?? zero(id)));
 }
 
