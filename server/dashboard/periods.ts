@@ -60,11 +60,6 @@ export async function readPeriodStats(db: DB, merchantId: string, livemode: numb
   return rows.map((r) => ({ day: through, partnerId: r.partnerId, currency: r.currency, clicks: Number(r.clicks), leads: Number(r.leads), customers: Number(r.customers), sales: Number(r.sales), revenue: Number(r.revenue), owed: Number(r.commissionsOwed), paid: Number(r.commissionsPaid) }));
 }
 
-export async function periodsThrough(trx: DB, merchantId: string): Promise<string | null> {
-  const r = await trx.selectFrom('dashboardRollups').select('periodsThrough').where('merchantId', '=', merchantId).executeTakeFirst();
-  return r?.periodsThrough ?? null;
-}
-
 type DayRow = Numbers & { livemode: number; day: string; partnerId: string; currency: string };
 
 /** daily_stats rows on `days`: of both modes, or one; of every currency, or one. */

@@ -15,10 +15,10 @@
 import type { DB } from '../../db';
 import type { Clock } from '../lib/clock';
 import type { DashboardRollupsTable } from '../../db/tables/dashboard';
-import { firstClickAt, ledgerChangesSince } from './store';
+import { firstClickAt, ledgerChangesSince, rollupState } from './store';
 import { addClicks, addLedger } from './compute';
 import { localDay, localDayOf } from './days';
-import { addDayChanges, clickChanges, ledgerChanges, periodsThrough, rowsBeforeLedger, shiftPeriods } from './periods';
+import { addDayChanges, clickChanges, ledgerChanges, rowsBeforeLedger, shiftPeriods } from './periods';
 import { StatTable, type StatRow } from './stats';
 import { refreshDailyTotals } from './totals';
 
@@ -108,7 +108,7 @@ async function rollupClicks(db: DB, merchantId: string, state: State, horizon: s
   await db.transaction().execute(async (trx) => {
     await claim(trx, merchantId, 'clicksThrough', state.clicksThrough, end, state, nowIso);
     // Read inside the transaction: the row is locked by the claim, so the periods cannot move meanwhile.
-    const through = await periodsThrough(trx, merchantId);
+    const through = (await rollupState(trx, merchantId))?.periodsThrough ?? null;
     const changes = await clickChanges(trx, merchantId, through, rows);
     // Clicks have no mode: both ledgers' overviews show them. One mode after the other, in key order.
     const values = [0, 1].flatMap((livemode) => rows.map((r) => ({ ...dbRow(merchantId, livemode, r, nowIso), leads: 0, customers: 0, sales: 0, revenue: 0, commissionsOwed: 0, commissionsPaid: 0 })));
@@ -152,7 +152,7 @@ async function rollupLedger(db: DB, merchantId: string, state: State, horizon: s
   }
   await db.transaction().execute(async (trx) => {
     await claim(trx, merchantId, 'ledgerThrough', start, end, state, nowIso);
-    const through = await periodsThrough(trx, merchantId);
+    const through = (await rollupState(trx, merchantId))?.periodsThrough ?? null;
     for (const { livemode, days, rows } of recomputed) {
       const changes = ledgerChanges(livemode, through, days, await rowsBeforeLedger(trx, merchantId, livemode, through, days), rows);
       for (let i = 0; i < days.length; i += 500) {

@@ -200,8 +200,9 @@ async function rankedSlice(db: DB, merchantId: string, v: PeriodView, source: So
   const span = keptSpan(from, to, source.periodsThrough);
   let ids = await rankPartners(db, merchantId, { ...query, span });
   // The shown partners' numbers: their kept sums when none of them has stale rows, else their day rows.
-  const anyStale = (list: string[]) => mine.stale.days.size > 0 || list.some((id) => [...mine.stale.partners.values()].some((p) => p.has(id)));
-  let kept = span !== undefined && !anyStale(ids) ? await readPeriodStats(db, merchantId, v.livemode, span, ids, to) : undefined;
+  const stalePartners = new Set([...mine.stale.partners.values()].flatMap((ids) => [...ids]));
+  const anyStale = mine.stale.days.size > 0 || ids.some((id) => stalePartners.has(id));
+  let kept = span !== undefined && !anyStale ? await readPeriodStats(db, merchantId, v.livemode, span, ids, to) : undefined;
   // The job may have moved the periods to a new day since `source` was read (just after midnight): then
   // the sums just read were of another period, and the day rows decide. One statement reads one snapshot,
   // so periods that still end on `to` now did when the statements above read them.
