@@ -43,14 +43,33 @@ export interface CreateDbOptions {
   onCheckpointError?: (message: string) => void;
 }
 
+/** How long a transaction keeps asking for SQLite's write lock before it fails (busy_timeout's waits included). */
+export const BEGIN_PATIENCE_MS = 5000;
+const BEGIN_RETRY_DELAYS_MS = [1, 2, 5, 10, 20, 50, 100];
+const isBusy = (err: unknown) => String((err as { code?: unknown })?.code ?? '').startsWith('SQLITE_BUSY');
+
 /**
  * SQLite transactions start with BEGIN IMMEDIATE: the write lock is taken up front, so a competing
  * writer (another process on the same file) waits out busy_timeout instead of failing with
  * SQLITE_BUSY when a deferred read transaction tries to become a write.
+ * SQLite still answers SQLITE_BUSY at once, without waiting, in some cases (seen under the webhook
+ * benchmark's load, about once a minute, while the checkpoint thread worked on the log): a Stripe event
+ * then failed and waited a minute for its retry. Nothing was written, so the transaction asks again,
+ * after a pause that lets the event loop run, until BEGIN_PATIENCE_MS have passed.
  */
 class ImmediateSqliteDriver extends SqliteDriver {
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+        return;
+      } catch (err) {
+        if (!isBusy(err) || Date.now() - started >= BEGIN_PATIENCE_MS) throw err;
+        const delay = BEGIN_RETRY_DELAYS_MS[Math.min(attempt, BEGIN_RETRY_DELAYS_MS.length - 1)]!;
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
   }
 }
 class ImmediateSqliteDialect extends SqliteDialect {
