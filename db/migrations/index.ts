@@ -22,6 +22,7 @@ import * as m2026112519 from './2026112519_attributed_at';
 import * as m2026112520 from './2026112520_open_work';
 import * as m2026112521 from './2026112521_period_stats';
 import * as m2026112522 from './2026112522_covering_buckets';
+import * as m2026112523 from './2026112523_events_account_index';
 
 export const migrations: Record<string, Migration> = {
   '2026112501_foundation': m2026112501,
@@ -45,4 +46,5 @@ export const migrations: Record<string, Migration> = {
   '2026112520_open_work': m2026112520,
   '2026112521_period_stats': m2026112521,
   '2026112522_covering_buckets': m2026112522,
+  '2026112523_events_account_index': m2026112523,
 };
