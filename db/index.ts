@@ -44,7 +44,7 @@ export interface CreateDbOptions {
 }
 
 /** How long a transaction keeps asking for SQLite's write lock before it fails (busy_timeout's waits included). */
-export const BEGIN_PATIENCE_MS = 5000;
+const BEGIN_PATIENCE_MS = 5000;
 const BEGIN_RETRY_DELAYS_MS = [1, 2, 5, 10, 20, 50, 100];
 const isBusy = (err: unknown) => String((err as { code?: unknown })?.code ?? '').startsWith('SQLITE_BUSY');
 
@@ -53,7 +53,7 @@ const isBusy = (err: unknown) => String((err as { code?: unknown })?.code ?? '')
  * writer (another process on the same file) waits out busy_timeout instead of failing with
  * SQLITE_BUSY when a deferred read transaction tries to become a write.
  * SQLite still answers SQLITE_BUSY at once, without waiting, in some cases (seen under the webhook
- * benchmark's load, about once a minute, while the checkpoint thread worked on the log): a Stripe event
+ * benchmark's load, a few times in some five-minute runs, while the checkpoint thread worked on the log): a Stripe event
  * then failed and waited a minute for its retry. Nothing was written, so the transaction asks again,
  * after a pause that lets the event loop run, until BEGIN_PATIENCE_MS have passed.
  */
