@@ -11,6 +11,7 @@ import { sql } from 'kysely';
 import type { DB } from '../../db';
 import { addDays, daysBetween } from './days';
 import type { StatRow } from './stats';
+import type { DailyStat } from './store';
 
 /** The preset periods kept ahead of time. Seven days of day rows are summed fast enough as they are. */
 export const PERIOD_SPANS = [30, 90] as const;
@@ -45,8 +46,11 @@ export function keptSpan(from: string, to: string, periodsThrough: string | null
 export const keptDays = (days: Iterable<string>, through: string | null): string[] =>
   through === null ? [] : [...new Set(days)].filter((d) => d >= firstDay(LONGEST, through) && d <= through);
 
-/** Some partners' kept sums of one span, as rows dated `through` (the numbers of a whole period). */
-export async function readPeriodStats(db: DB, merchantId: string, livemode: number, span: number, partnerIds: string[], through: string): Promise<StatRow[]> {
+/**
+ * Some partners' kept sums of one span, shaped as readDailyStats' rows dated `through`: the numbers of a
+ * whole period, which the caller merges as it merges day rows.
+ */
+export async function readPeriodStats(db: DB, merchantId: string, livemode: number, span: number, partnerIds: string[], through: string): Promise<DailyStat[]> {
   if (partnerIds.length === 0) return [];
   const rows = await db
     .selectFrom('periodStats')
@@ -57,7 +61,7 @@ export async function readPeriodStats(db: DB, merchantId: string, livemode: numb
     .where('partnerId', 'in', partnerIds)
     .where('days', '>', 0)
     .execute();
-  return rows.map((r) => ({ day: through, partnerId: r.partnerId, currency: r.currency, clicks: Number(r.clicks), leads: Number(r.leads), customers: Number(r.customers), sales: Number(r.sales), revenue: Number(r.revenue), owed: Number(r.commissionsOwed), paid: Number(r.commissionsPaid) }));
+  return rows.map((r) => ({ ...r, day: through }));
 }
 
 type DayRow = Numbers & { livemode: number; day: string; partnerId: string; currency: string };

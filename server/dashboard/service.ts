@@ -211,10 +211,8 @@ async function rankedSlice(db: DB, merchantId: string, v: PeriodView, source: So
     kept = undefined;
   }
   const wanted = new Set(ids);
-  const extra = mine.extra.filter((r) => wanted.has(r.partnerId));
-  // Kept sums are whole periods: summed as they are with the click tail (no day of theirs is stale).
-  const rows = kept ? [...kept, ...extra] : merged(await readDailyStats(db, merchantId, v.livemode, from, to, ids), { stale: mine.stale, extra });
-  const totals = new Map(partnerTotals(rows).map((p) => [p.partnerId, p]));
+  const rolled = kept ?? (await readDailyStats(db, merchantId, v.livemode, from, to, ids));
+  const totals = new Map(partnerTotals(merged(rolled, { stale: mine.stale, extra: mine.extra.filter((r) => wanted.has(r.partnerId)) })).map((p) => [p.partnerId, p]));
   return named(db, merchantId, ids.map((id) => totals.get(id) ?? zero(id)));
 }
 
