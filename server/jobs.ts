@@ -1,4 +1,5 @@
 import type { Logger } from './lib/logger';
+import { backgroundTurn } from './lib/turns';
 
 /**
  * Background work in the same process: webhook processing, outbound deliveries, approvals.
@@ -63,17 +64,17 @@ export class Jobs {
       return;
     }
     const p = (async () => {
-      await new Promise((r) => setImmediate(r));
+      await backgroundTurn();
       try {
         // Keep going while there is work: a batch that did something (a full one, for a job that declares its
-        // batch) may have left more behind. Yield to the event loop between batches: with SQLite every query
+        // batch) may have left more behind. Take turns with requests between batches (lib/turns.ts): with SQLite every query
         // resolves at once, so a busy job would otherwise hold off incoming requests (webhook
         // acknowledgements, clicks) until its backlog is gone.
         for (;;) {
           const handled = await job.run();
           if (handled > 0) this.kickFollowersOf(name);
           if (handled === 0 || this.stopped || (job.batch !== undefined && handled < job.batch)) break;
-          await new Promise((r) => setImmediate(r));
+          await backgroundTurn();
         }
       } catch (err) {
         this.logger.error({ err, job: name }, 'background job failed');

@@ -21,6 +21,7 @@ import { localDay, localDayOf } from './days';
 import { addDayChanges, clickChanges, ledgerChanges, rowsBeforeLedger, shiftPeriods } from './periods';
 import { StatTable, type StatRow } from './stats';
 import { refreshDailyTotals } from './totals';
+import { backgroundTurn } from '../lib/turns';
 
 export const LAG_MS = 60_000;
 const CLICK_WINDOW_MS = 7 * 86_400_000;
@@ -49,7 +50,7 @@ export async function rollupAll(db: DB, clock: Clock): Promise<number> {
   let failure: unknown;
   for (const [i, m] of merchants.entries()) {
     // Requests go first between merchants: on SQLite a merchant's step holds the event loop until it commits.
-    if (i > 0) await new Promise((r) => setImmediate(r));
+    if (i > 0) await backgroundTurn();
     try {
       if (m.timeZone !== m.zone) {
         await reset(db, m.id, m.zone, now.toISOString());

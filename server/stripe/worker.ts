@@ -2,6 +2,7 @@ import Stripe from 'stripe';
 import type { DB } from '../../db';
 import type { AppContext } from '../deps';
 import { newId } from '../lib/ids';
+import { backgroundTurn } from '../lib/turns';
 import { connectionForEvent } from '../connect/store';
 import { MAX_ATTEMPTS, retryDelayMs } from './backoff';
 import { EventIgnored, type HandlerContext, type HandlerMap } from './handlers/types';
@@ -107,15 +108,12 @@ export function createEventWorker(deps: WorkerDeps, options: WorkerOptions = {})
         else lanes.set(key, [row]);
       }
       const queue = [...lanes.values()];
-      // Lanes take turns, one event per turn of the event loop, with requests let in between (see the same
-      // yield in server/jobs.ts). On SQLite an event's queries resolve without waiting for I/O, so lanes that
-      // each yielded on their own would run four events back to back, holding off requests for all four.
-      let turns: Promise<unknown> = Promise.resolve();
-      const nextTurn = () => (turns = turns.then(() => new Promise((r) => setImmediate(r))));
+      // Lanes take turns with each other and with every other background job, one event per turn of the
+      // event loop, with requests let in between (lib/turns.ts).
       const runLanes = async () => {
         for (let lane = queue.shift(); lane; lane = queue.shift()) {
           for (const row of lane) {
-            await nextTurn();
+            await backgroundTurn();
             // A slow lane (a slow Stripe API) can outlive the batch's lease: another process may then have
             // claimed the rest, so leave them to it (they stay due and are claimed again otherwise).
             if (clock.now().getTime() >= leaseUntil) continue;
