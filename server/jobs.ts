@@ -67,9 +67,9 @@ export class Jobs {
       await backgroundTurn();
       try {
         // Keep going while there is work: a batch that did something (a full one, for a job that declares its
-        // batch) may have left more behind. Take turns with requests between batches (lib/turns.ts): with SQLite every query
-        // resolves at once, so a busy job would otherwise hold off incoming requests (webhook
-        // acknowledgements, clicks) until its backlog is gone.
+        // batch) may have left more behind. Take turns with requests between batches (lib/turns.ts): with
+        // SQLite every query resolves at once, so a busy job would otherwise hold off incoming requests
+        // (webhook acknowledgements, clicks) until its backlog is gone.
         for (;;) {
           const handled = await job.run();
           if (handled > 0) this.kickFollowersOf(name);

@@ -22,7 +22,8 @@ import * as store from './store';
 const SCAN_WINDOW_MS = 3 * 86_400_000;
 /**
  * Sources one scan looks at: one transaction, which on SQLite holds the event loop, about 0.5 ms a source
- * (100 held it for up to 90 ms; 25 for 8-15 ms, which alone broke the 20 ms acknowledgement target).
+ * (100 held it for up to 90 ms; 25 for 8-15 ms, the longest steps of the paced webhook benchmark after
+ * the WAL restarts: docs/performance.md, section 2).
  */
 export const SCAN_BATCH = 8;
 export const SEND_BATCH = 20;
